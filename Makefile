@@ -1,0 +1,34 @@
+# The two commands: `make run` (install + build every export) and `make test` (install + every test).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test install system lint bench screenshots clean
+
+run: install
+	$(BIN)/solidarity-edu build
+
+test: install
+	$(BIN)/python -m pytest
+
+install: system $(VENV)/.installed
+
+system:
+	@scripts/install-system.sh
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+lint: install
+	$(BIN)/ruff check solidarity_edu tests bench
+	$(BIN)/solidarity-edu lint
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf exports/*/ exports/index.html exports/.build-state.json

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# System packages the project needs, from Debian's archive (never a browser download):
+#   chromium       prints the PDFs and runs the browser tests (driven by Playwright's Python package)
+#   poppler-utils  pdftotext / pdftoppm, used by the tests and to look at PDF pages as images
+#   fonts-*        fonts for Chromium's print output and for non-Latin names in the lessons
+# Safe to run again: it does nothing when everything is present.
+set -euo pipefail
+needed=()
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || needed+=(poppler-utils)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || needed+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/noto ] || needed+=(fonts-noto-core)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
+if [ ${#needed[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+echo "system packages: installing ${needed[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "error: need root (or sudo) to install: ${needed[*]}" >&2
+    echo "fix: run 'apt-get install -y ${needed[*]}' as root, then run make again" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+echo "system packages: done"

@@ -1,0 +1,42 @@
+"""solidarity-edu: helpers that the lesson notebooks import, and the build that exports them.
+
+Importing this package does no work: every name below is loaded on first use, so a student's kernel
+pays only for what its lesson uses.
+
+In a lesson notebook::
+
+    from solidarity_edu import *        # course_map, reflect, choose, ...
+    course_map(audience)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; loaded lazily by __getattr__ below.
+_LAZY = {
+    "course_map": "solidarity_edu.charts",
+    "bar_chart": "solidarity_edu.charts",
+    "chart_description": "solidarity_edu.charts",
+    "reflect": "solidarity_edu.exercises",
+    "choose": "solidarity_edu.exercises",
+    "Journal": "solidarity_edu.journal",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'solidarity_edu' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -1,0 +1,134 @@
+"""Export one executed lesson (one audience) to every format: slides, worksheet, guide, student notebook.
+
+Every format is derived from the same executed notebook; nothing is executed again here.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .. import __version__
+from . import assets
+from .outputs import render_outputs, vega_runtime
+from .transforms import clear_widget_state, mark_slides, select_cells, strip_for_student
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+KIND_LABELS = {"worksheet": "Worksheet", "guide": "Teacher guide", "slides": "Slides"}
+
+
+@dataclass(frozen=True)
+class LessonContext:
+    """What the templates print about a lesson, besides its cells."""
+
+    course_title: str
+    lesson_id: str
+    lesson_title: str
+    audience: str
+    audience_label: str
+    duration: int
+    language: str = "en"
+
+    @property
+    def number(self) -> str:
+        return self.lesson_id.split("-", 1)[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _page_exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="se_page",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _slides_exporter():
+    from nbconvert import SlidesExporter
+
+    return SlidesExporter(
+        template_name="se_slides",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def _resources(ctx: LessonContext, kind: str) -> dict:
+    se = {
+        "kind": kind,
+        "kind_label": KIND_LABELS[kind],
+        "version": __version__,
+        "course_title": ctx.course_title,
+        "lesson_id": ctx.lesson_id,
+        "lesson_title": ctx.lesson_title,
+        "lesson_number": ctx.number,
+        "audience_label": ctx.audience_label,
+        "duration": ctx.duration,
+        "language": ctx.language,
+        "fonts_css": assets.fonts_css(),
+    }
+    if kind == "slides":
+        se.update(
+            reveal_css=assets.text("vendor", "reveal", "reveal.css"),
+            reveal_theme_css=assets.text("vendor", "reveal", "theme-white.css"),
+            slides_css=assets.text("slides.css"),
+            reveal_js=assets.text("vendor", "reveal", "reveal.js"),
+            notes_js=assets.text("vendor", "reveal", "notes.js"),
+        )
+    else:
+        se["page_css"] = assets.text("page.css")
+    return {"se": se, "metadata": {"name": ctx.lesson_title}}
+
+
+def page_html(executed: nbformat.NotebookNode, ctx: LessonContext, kind: str) -> str:
+    """The worksheet or teacher guide as one printable HTML page."""
+    nb = select_cells(executed, kind, ctx.audience)
+    nb, _ = render_outputs(clear_widget_state(nb), "static", ctx.lesson_id)
+    body, _ = _page_exporter().from_notebook_node(nb, resources=_resources(ctx, kind))
+    return body
+
+
+def slides_html(executed: nbformat.NotebookNode, ctx: LessonContext) -> str:
+    """reveal.js slides in one self-contained file."""
+    nb = select_cells(executed, "slides", ctx.audience)
+    nb, charts = render_outputs(clear_widget_state(nb), "interactive", ctx.lesson_id)
+    nb = mark_slides(nb)
+    resources = _resources(ctx, "slides")
+    resources["se"]["chart_runtime"] = vega_runtime() if charts else ""
+    body, _ = _slides_exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def student_notebook(executed: nbformat.NotebookNode, ctx: LessonContext) -> str:
+    """The notebook a student opens: no keys, no facilitator notes, no outputs."""
+    nb = strip_for_student(select_cells(executed, "student", ctx.audience), ctx.audience)
+    nb.metadata["solidarity_edu"] = {"lesson": ctx.lesson_id, "audience": ctx.audience}
+    return nbformat.writes(nb) + "\n"
+
+
+def export_all(executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Path) -> list[Path]:
+    """Write slides.html, worksheet.html, guide.html and student.ipynb into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {
+        "slides.html": slides_html(executed, ctx),
+        "worksheet.html": page_html(executed, ctx, "worksheet"),
+        "guide.html": page_html(executed, ctx, "guide"),
+        "student.ipynb": student_notebook(executed, ctx),
+    }
+    written = []
+    for name, text in files.items():
+        path = out_dir / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,134 @@
+"""Turn live outputs (charts, widgets) into what an export can show with no kernel and no network.
+
+- Charts (Vega-Lite JSON) become either a static SVG drawn at build time by vl-convert (``static``:
+  worksheets, guides, PDFs) or a placeholder that the inlined Vega runtime draws in the page
+  (``interactive``: slides). Both carry the chart's text description for screen readers and print.
+- Widgets lose their live view; the static form an exercise puts next to it (prompt + ruled space)
+  stays. A widget with no static form is dropped.
+- Warnings printed to stderr are dropped: they are for the lesson author, not the class.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import html
+import json
+import re
+
+import nbformat
+
+from ..errors import BuildError
+from ..tags import CHART_META, VEGA_LITE_MIME, WIDGET_MIME
+
+_XML_DECL = re.compile(r"^<\?xml[^>]*>\s*")
+
+
+@functools.lru_cache(maxsize=1)
+def vega_runtime() -> str:
+    """Vega, Vega-Lite and vega-embed as one script, from the vl-convert wheel (no network).
+
+    The snippet draws every ``.se-chart`` placeholder on the page and marks it drawn."""
+    import vl_convert
+
+    snippet = """
+window.vegaEmbed = vegaEmbed;
+async function seDrawCharts() {
+  for (const el of document.querySelectorAll('.se-chart[data-spec]')) {
+    const spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
+    const target = el.querySelector('.se-chart-canvas');
+    await vegaEmbed(target, spec, {renderer: 'svg', actions: false});
+    const svg = target.querySelector('svg');
+    if (svg) { svg.setAttribute('role', 'img'); svg.setAttribute('aria-label', el.dataset.description); }
+    el.dataset.rendered = 'true';
+  }
+  document.documentElement.dataset.chartsRendered = 'true';
+}
+window.seChartsReady = seDrawCharts();
+"""
+    return vl_convert.javascript_bundle(snippet)
+
+
+def _chart_spec(output: dict, where: str) -> tuple[dict, str]:
+    spec = copy.deepcopy(output["data"][VEGA_LITE_MIME])
+    meta = output.get("metadata", {}).get(CHART_META, {})
+    if meta.get("schema"):
+        spec["$schema"] = meta["schema"]
+    description = str(spec.get("description") or "").strip()
+    if not description:
+        raise BuildError(
+            f"{where}: a chart has no text description; build it with a solidarity_edu.charts function "
+            "or pass description='One sentence saying what the chart shows' to alt.Chart"
+        )
+    return spec, description
+
+
+def _figure(inner: str, description: str, attrs: str = "") -> str:
+    text = html.escape(description)
+    return (
+        f'<figure class="se-figure"{attrs}>{inner}'
+        f'<figcaption class="se-chart-description"><span class="se-visually-label">Chart: </span>'
+        f"{text}</figcaption></figure>"
+    )
+
+
+def static_chart_html(spec: dict, description: str) -> str:
+    """The chart as inline SVG (drawn by vl-convert), labelled with its description."""
+    import vl_convert
+
+    svg = _XML_DECL.sub("", vl_convert.vegalite_to_svg(spec))
+    label = html.escape(description, quote=True)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    return _figure(f'<div class="se-chart se-chart-static">{svg}</div>', description)
+
+
+def interactive_chart_html(spec: dict, description: str, number: int) -> str:
+    """A placeholder the page's inlined Vega runtime draws into (see vega_runtime)."""
+    spec_id = f"se-chart-spec-{number}"
+    data = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+    label = html.escape(description, quote=True)
+    inner = (
+        f'<div class="se-chart" data-spec="{spec_id}" data-description="{label}">'
+        f'<div class="se-chart-canvas"></div></div>'
+        f'<script type="application/json" id="{spec_id}">{data}</script>'
+    )
+    return _figure(inner, description)
+
+
+def render_outputs(nb: nbformat.NotebookNode, charts: str, lesson: str) -> tuple[nbformat.NotebookNode, int]:
+    """Replace chart and widget outputs with export-ready HTML. ``charts`` is 'static' or 'interactive'.
+
+    Returns the new notebook and the number of charts in it."""
+    if charts not in {"static", "interactive"}:
+        raise ValueError(f"charts must be 'static' or 'interactive', not {charts!r}")
+    out = copy.deepcopy(nb)
+    count = 0
+    for cell in out.cells:
+        if cell.cell_type != "code":
+            continue
+        where = f"{lesson}: cell {cell.metadata.get('source_cell', '?')}"
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue
+            data = output.get("data")
+            if data is None:
+                kept.append(output)
+                continue
+            if VEGA_LITE_MIME in data:
+                spec, description = _chart_spec(output, where)
+                count += 1
+                body = (
+                    static_chart_html(spec, description)
+                    if charts == "static"
+                    else interactive_chart_html(spec, description, count)
+                )
+                output["data"] = {"text/html": body, "text/plain": description}
+                output["metadata"] = {}
+            elif WIDGET_MIME in data:
+                if "text/html" not in data:
+                    continue  # a live-only widget: nothing to show on paper
+                output["data"] = {k: v for k, v in data.items() if k != WIDGET_MIME}
+            kept.append(output)
+        cell.outputs = kept
+    return out, count

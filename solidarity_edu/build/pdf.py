@@ -1,0 +1,104 @@
+"""Print HTML pages to PDF with Debian's Chromium, driven by Playwright (no browser download, no LaTeX).
+
+Why Chromium and not WeasyPrint: the tests already need a real browser, Chromium draws the page
+exactly as teachers see it on screen (same fonts, same SVG charts), and one browser process prints
+every page of a build in a fraction of a second each. PDFs are made reproducible by fixing the dates
+Chromium stamps into them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import BuildError
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
+_PDF_DATE = re.compile(rb"(\(D:)\d{14}")
+
+FOOTER = (
+    '<div style="font-size:8pt;width:100%;text-align:center;color:#555;'
+    "font-family:'DejaVu Sans',sans-serif\"><span class=\"pageNumber\"></span> / "
+    '<span class="totalPages"></span></div>'
+)
+
+
+def chromium_path() -> str:
+    """Debian's chromium (or $SOLIDARITY_EDU_CHROMIUM). Raises BuildError saying how to install it."""
+    path = os.environ.get("SOLIDARITY_EDU_CHROMIUM") or shutil.which("chromium")
+    if not path:
+        raise BuildError(
+            "Chromium not found: it prints the PDFs. Install Debian's package with "
+            "'make system' (or 'apt-get install -y chromium'), or set SOLIDARITY_EDU_CHROMIUM."
+        )
+    return path
+
+
+@contextmanager
+def browser() -> Iterator[object]:
+    """A headless Chromium (Playwright Browser) that makes no network connections of its own."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def fixed_pdf_date() -> bytes:
+    """The date stamped into every PDF: SOURCE_DATE_EPOCH if set, else 2000-01-01, so builds repeat."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))
+    return time.strftime("D:%Y%m%d%H%M%S", time.gmtime(epoch)).encode()
+
+
+def _fix_dates(pdf: bytes) -> bytes:
+    """Replace the 14 digits of every PDF date with the fixed date (same length: offsets stay valid)."""
+    stamp = fixed_pdf_date()[2:]
+    return _PDF_DATE.sub(lambda m: m.group(1) + stamp, pdf)
+
+
+def print_pdfs(pages: Iterable[tuple[Path, Path]]) -> None:
+    """Print each (html, pdf) pair. Pages are opened from the file system with all network blocked."""
+    pages = list(pages)
+    if not pages:
+        return
+    with browser() as b:
+        context = b.new_context()
+        context.route(
+            re.compile(r"^(?!file:|data:|about:).*"), lambda route: route.abort("blockedbyclient")
+        )
+        page = context.new_page()
+        for html_path, pdf_path in pages:
+            try:
+                page.goto(html_path.resolve().as_uri(), wait_until="load")
+                page.evaluate("document.fonts.ready.then(() => true)")
+                pdf = page.pdf(
+                    format="Letter",
+                    print_background=True,
+                    prefer_css_page_size=True,
+                    display_header_footer=True,
+                    header_template="<div></div>",
+                    footer_template=FOOTER,
+                    tagged=True,
+                )
+            except Exception as err:
+                raise BuildError(f"{html_path}: Chromium could not print it to PDF: {err}") from err
+            pdf_path.write_bytes(_fix_dates(pdf))
+        context.close()

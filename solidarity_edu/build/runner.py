@@ -1,0 +1,136 @@
+"""Run a build: check everything first, execute stale lessons on both cores, export, print, index."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..course import Course, load_course
+from ..errors import BuildError, SolidarityEduError
+from ..lint import preflight
+from .export import LessonContext, export_all
+from .index import index_html
+from .plan import Job, is_current, plan, read_state, write_state
+
+log = logging.getLogger("solidarity_edu.build")
+
+
+@dataclass
+class BuildReport:
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _context(course: Course, job: Job) -> LessonContext:
+    return LessonContext(
+        course_title=course.title,
+        lesson_id=job.lesson.id,
+        lesson_title=job.lesson.title,
+        audience=job.audience,
+        audience_label=course.audiences[job.audience].label,
+        duration=job.lesson.duration_minutes[job.audience],
+    )
+
+
+def _isolate_kernels_from_real_journals() -> tempfile.TemporaryDirectory:
+    """Kernels started by the build get an empty journal of their own, so no student's answer can
+    ever reach an export."""
+    tmp = tempfile.TemporaryDirectory(prefix="solidarity-edu-build-")
+    os.environ["SOLIDARITY_EDU_JOURNAL"] = str(Path(tmp.name) / "journal.sqlite3")
+    os.environ["SOLIDARITY_EDU_BUILD"] = "1"
+    return tmp
+
+
+def build(
+    course_path: Path = Path("notebooks/course.yaml"),
+    exports: Path = Path("exports"),
+    data_dir: Path = Path("data"),
+    lessons: list[str] | None = None,
+    audiences: list[str] | None = None,
+    force: bool = False,
+    workers: int | None = None,
+    pdf: bool = True,
+) -> BuildReport:
+    """Build every export. Problems with course.yaml or a notebook's tags stop the build before any
+    lesson runs; a failing cell stops only that lesson's outputs."""
+    from .execute import execute_lesson
+    from .pdf import print_pdfs
+
+    started = time.perf_counter()
+    course = load_course(course_path)
+    jobs = plan(course, exports, data_dir, lessons, audiences)
+    for lesson in {job.lesson.id: job.lesson for job in jobs}.values():
+        preflight(lesson.notebook, course)
+    state = read_state(exports)
+    report = BuildReport()
+    todo = [job for job in jobs if force or not is_current(job, state)]
+    report.skipped = [job.name for job in jobs if job not in todo]
+    total = len(todo)
+    if report.skipped:
+        log.info("%d of %d outputs are up to date", len(report.skipped), len(jobs))
+    workers = max(1, min(workers or os.cpu_count() or 2, 2, total or 1))
+    printable: list[tuple[Path, Path]] = []
+    journal_dir = _isolate_kernels_from_real_journals() if todo else None
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            running: dict[Future, tuple[Job, float]] = {}
+            queue = list(todo)
+            done_count = 0
+
+            def submit() -> None:
+                job = queue.pop(0)
+                log.info("[%d/%d] running  %s", done_count + len(running) + 1, total, job.name)
+                future = pool.submit(execute_lesson, job.lesson.notebook, job.lesson.id, job.audience)
+                running[future] = (job, time.perf_counter())
+
+            while queue and len(running) < workers:
+                submit()
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job, t0 = running.pop(future)
+                    done_count += 1
+                    if queue:
+                        submit()
+                    try:
+                        executed = future.result()
+                        export_all(executed, _context(course, job), job.out_dir)
+                    except SolidarityEduError as err:
+                        report.failed[job.name] = str(err)
+                        state.pop(job.name, None)
+                        log.error("[%d/%d] FAILED   %s", done_count, total, err)
+                        continue
+                    printable += [(job.out_dir / f"{k}.html", job.out_dir / f"{k}.pdf") for k in ("worksheet", "guide")]
+                    state[job.name] = job.key
+                    report.built.append(job.name)
+                    log.info("[%d/%d] exported %s (%.1f s)", done_count, total, job.name, time.perf_counter() - t0)
+        if pdf and printable:
+            log.info("printing %d PDFs with Chromium", len(printable))
+            try:
+                print_pdfs(printable)
+            except BuildError as err:
+                for job_name in report.built:
+                    state.pop(job_name, None)
+                write_state(exports, state)
+                raise err
+    finally:
+        if journal_dir is not None:
+            journal_dir.cleanup()
+    write_state(exports, state)
+    index = exports / "index.html"
+    text = index_html(course, exports, set(report.failed))
+    if not index.is_file() or index.read_text(encoding="utf-8") != text:
+        index.write_text(text, encoding="utf-8")
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,90 @@
+"""Notebook-in, notebook-out steps that make one output format from an executed lesson.
+
+Each step takes a notebook (nbformat NotebookNode) and returns a new one; none touches the input.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import nbformat
+
+from ..tags import INJECTED_PARAMETERS, cell_tags, keeps
+
+_HEADING = re.compile(r"^\s{0,3}#{1,2}\s", re.MULTILINE)
+
+
+def select_cells(nb: nbformat.NotebookNode, fmt: str, audience: str) -> nbformat.NotebookNode:
+    """Keep the cells that belong in ``fmt`` for ``audience`` (the tag contract).
+
+    Each kept cell remembers its 1-based number in the source notebook (metadata ``source_cell``)
+    so later messages can point at it.
+    """
+    out = copy.deepcopy(nb)
+    kept = []
+    number = 0
+    for cell in out.cells:
+        if INJECTED_PARAMETERS not in cell_tags(cell):
+            number += 1
+        if keeps(cell, fmt, audience):
+            cell.metadata["source_cell"] = number
+            kept.append(cell)
+    out.cells = kept
+    return out
+
+
+def strip_for_student(nb: nbformat.NotebookNode, audience: str) -> nbformat.NotebookNode:
+    """A clean student notebook: no outputs, no execution counts, no build metadata; the audience set
+    in the parameters cell; inputs collapsed on ``hide-input`` cells."""
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        cell.metadata.pop("source_cell", None)
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell_tags(cell)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+            if "parameters" in tags:
+                cell.source = f"audience = {audience!r}"
+            if "hide-input" in tags:
+                cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+    out.metadata.pop("papermill", None)
+    out.metadata.pop("widgets", None)
+    return out
+
+
+def mark_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Turn tags into reveal.js structure.
+
+    ``slide``/``subslide``/``fragment`` tags start slides; without them, a markdown cell that opens
+    with a level-1 or level-2 heading starts a new slide. ``facilitator`` cells become speaker notes.
+    """
+    out = copy.deepcopy(nb)
+    first = True
+    for cell in out.cells:
+        tags = cell_tags(cell)
+        if "facilitator" in tags:
+            slide_type = "notes"
+        elif "slide" in tags:
+            slide_type = "slide"
+        elif "subslide" in tags:
+            slide_type = "subslide"
+        elif "fragment" in tags:
+            slide_type = "fragment"
+        elif cell.cell_type == "markdown" and _HEADING.match(cell.source):
+            slide_type = "slide"
+        else:
+            slide_type = "-"
+        if first and slide_type != "notes":
+            slide_type, first = "slide", False
+        cell.metadata["slideshow"] = {"slide_type": slide_type}
+    return out
+
+
+def clear_widget_state(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop saved widget state: exports show the static form of every activity, never a live widget."""
+    out = copy.deepcopy(nb)
+    out.metadata.pop("widgets", None)
+    return out

@@ -1,0 +1,119 @@
+"""The solidarity-edu command: build, lint, lab, data check."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .errors import SolidarityEduError
+
+log = logging.getLogger("solidarity_edu")
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .build.runner import build
+
+    report = build(
+        course_path=args.course,
+        exports=args.exports,
+        data_dir=args.data,
+        lessons=args.lesson or None,
+        audiences=args.audience or None,
+        force=args.force,
+        workers=args.jobs,
+        pdf=not args.no_pdf,
+    )
+    log.info(
+        "built %d, up to date %d, failed %d in %.1f s -> %s",
+        len(report.built), len(report.skipped), len(report.failed), report.seconds, args.exports / "index.html",
+    )
+    for name, message in report.failed.items():
+        print(f"error: {message}", file=sys.stderr)
+        del name
+    return 0 if report.ok else 1
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from .course import load_course
+    from .lint import lint_course
+
+    problems = lint_course(load_course(args.course))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    log.info("all lessons follow the conventions")
+    return 0
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    folder = args.course.parent if args.course.suffix else args.course
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", *args.lab_args]
+    os.execv(sys.executable, cmd)
+    return 0  # pragma: no cover
+
+
+def _cmd_data_check(args: argparse.Namespace) -> int:
+    from .data import check_all
+
+    problems = check_all(args.data)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    log.info("every dataset matches its meta.yaml")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="solidarity-edu", description=__doc__)
+    p.add_argument("--course", type=Path, default=Path("notebooks/course.yaml"), help="course.yaml to use")
+    p.add_argument("--data", type=Path, default=Path("data"), help="the data/ folder")
+    p.add_argument("-q", "--quiet", action="store_true", help="only print errors")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="execute the lessons and write every export into exports/")
+    b.add_argument("--exports", type=Path, default=Path("exports"))
+    b.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
+    b.add_argument("--audience", action="append", help="only this audience (repeatable)")
+    b.add_argument("--force", action="store_true", help="re-run every lesson even if nothing changed")
+    b.add_argument("--jobs", type=int, default=None, help="lessons run at once (default: 2)")
+    b.add_argument("--no-pdf", action="store_true", help="skip printing PDFs")
+    b.set_defaults(func=_cmd_build)
+
+    lint = sub.add_parser("lint", help="check every lesson against the tag contract and conventions")
+    lint.set_defaults(func=_cmd_lint)
+
+    lab = sub.add_parser("lab", help="open JupyterLab on the lessons")
+    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="extra arguments for jupyter lab")
+    lab.set_defaults(func=_cmd_lab)
+
+    data = sub.add_parser("data", help="datasets")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    check = data_sub.add_parser("check", help="validate every dataset against its meta.yaml")
+    check.set_defaults(func=_cmd_data_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.ERROR if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr
+    )
+    try:
+        return args.func(args)
+    except SolidarityEduError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Read notebooks/course.yaml: the lessons, their order, their audiences and their durations.
+
+Unknown keys are rejected with the file and key named, so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CourseError
+
+COURSE_FILE = "course.yaml"
+LESSON_ID = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
+AUDIENCE_ID = re.compile(r"^[a-z]+(-[a-z]+)*$")
+
+_COURSE_KEYS = {"title", "description", "audiences", "lessons"}
+_AUDIENCE_KEYS = {"label", "description"}
+_LESSON_KEYS = {"id", "title", "notebook", "summary", "audiences", "duration_minutes"}
+
+
+@dataclass(frozen=True)
+class Audience:
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    notebook: Path
+    audiences: tuple[str, ...]
+    duration_minutes: dict[str, int] = field(default_factory=dict)
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Course:
+    path: Path
+    title: str
+    description: str
+    audiences: dict[str, Audience]
+    lessons: tuple[Lesson, ...]
+
+    @property
+    def root(self) -> Path:
+        """The notebooks/ folder."""
+        return self.path.parent
+
+    def lesson(self, lesson_id: str) -> Lesson:
+        for lesson in self.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        known = ", ".join(lesson.id for lesson in self.lessons)
+        raise CourseError(f"{self.path}: no lesson {lesson_id!r}; the lessons are: {known}")
+
+
+def _check_keys(where: str, mapping: Any, allowed: set[str], required: set[str]) -> dict:
+    if not isinstance(mapping, dict):
+        raise CourseError(f"{where}: expected a mapping of keys to values, got {type(mapping).__name__}")
+    unknown = sorted(set(mapping) - allowed)
+    if unknown:
+        raise CourseError(
+            f"{where}: unknown key {unknown[0]!r}; allowed keys are {', '.join(sorted(allowed))}"
+        )
+    missing = sorted(required - set(mapping))
+    if missing:
+        raise CourseError(f"{where}: missing key {missing[0]!r}; add it (see README, 'Writing a lesson')")
+    return mapping
+
+
+def load_course(path: str | Path = Path("notebooks") / COURSE_FILE) -> Course:
+    """Load and validate course.yaml; raise CourseError naming the file and key on any problem."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / COURSE_FILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise CourseError(f"{path}: file not found; run from the project folder or pass --course") from err
+    except yaml.YAMLError as err:
+        raise CourseError(f"{path}: not valid YAML: {err}".replace("\n", " ")) from err
+    _check_keys(str(path), raw, _COURSE_KEYS, {"title", "audiences", "lessons"})
+
+    audiences_raw = _check_keys(f"{path}: audiences", raw["audiences"], set(raw["audiences"] or {}), set())
+    if not audiences_raw:
+        raise CourseError(f"{path}: audiences: list at least one audience (e.g. high-school)")
+    audiences: dict[str, Audience] = {}
+    for aid, spec in audiences_raw.items():
+        where = f"{path}: audiences.{aid}"
+        if not AUDIENCE_ID.match(str(aid)):
+            raise CourseError(f"{where}: audience ids are lowercase words joined by '-', e.g. high-school")
+        spec = _check_keys(where, spec or {}, _AUDIENCE_KEYS, {"label"})
+        audiences[aid] = Audience(aid, str(spec["label"]), str(spec.get("description", "")))
+
+    if not isinstance(raw["lessons"], list) or not raw["lessons"]:
+        raise CourseError(f"{path}: lessons: expected a list with at least one lesson")
+    lessons: list[Lesson] = []
+    seen: set[str] = set()
+    for number, spec in enumerate(raw["lessons"], start=1):
+        where = f"{path}: lessons[{number}]"
+        spec = _check_keys(where, spec, _LESSON_KEYS, {"id", "title", "notebook", "duration_minutes"})
+        lid = str(spec["id"])
+        where = f"{path}: lesson {lid}"
+        if not LESSON_ID.match(lid):
+            raise CourseError(f"{where}: id must look like NN-slug, e.g. 01-exclusion")
+        if lid in seen:
+            raise CourseError(f"{where}: id is listed twice; each lesson appears once")
+        seen.add(lid)
+        notebook = path.parent / str(spec["notebook"])
+        if not notebook.is_file():
+            raise CourseError(f"{where}: notebook {spec['notebook']!r} not found in {path.parent}")
+        lesson_audiences = tuple(spec.get("audiences") or audiences)
+        for aid in lesson_audiences:
+            if aid not in audiences:
+                raise CourseError(
+                    f"{where}: audiences: unknown audience {aid!r}; declared: {', '.join(audiences)}"
+                )
+        durations = _check_keys(
+            f"{where}: duration_minutes", spec["duration_minutes"], set(audiences), set(lesson_audiences)
+        )
+        for aid, minutes in durations.items():
+            if not isinstance(minutes, int) or not 5 <= minutes <= 600:
+                raise CourseError(
+                    f"{where}: duration_minutes.{aid}: expected whole minutes between 5 and 600, got {minutes!r}"
+                )
+        lessons.append(
+            Lesson(
+                id=lid,
+                title=str(spec["title"]),
+                notebook=notebook,
+                audiences=lesson_audiences,
+                duration_minutes=dict(durations),
+                summary=str(spec.get("summary", "")),
+            )
+        )
+    return Course(path, str(raw["title"]), str(raw.get("description", "")), audiences, tuple(lessons))

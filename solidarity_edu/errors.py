@@ -1,0 +1,52 @@
+"""One family of errors. Every message says what went wrong, where (file, row, cell), and how to fix it."""
+
+from __future__ import annotations
+
+
+class SolidarityEduError(Exception):
+    """Base class: catch this to catch every error the package raises on purpose."""
+
+
+class CourseError(SolidarityEduError):
+    """notebooks/course.yaml is missing, malformed, or names something that does not exist."""
+
+
+class NotebookError(SolidarityEduError):
+    """A lesson notebook cannot be read or breaks the lesson conventions."""
+
+
+class DatasetError(SolidarityEduError):
+    """A dataset in data/ does not match its meta.yaml (bad row, bad column, missing source)."""
+
+
+class BuildError(SolidarityEduError):
+    """The build could not produce an output."""
+
+
+class LessonExecutionError(BuildError):
+    """A cell of a lesson failed while the build executed it.
+
+    Carries the lesson id, audience, 1-based cell number (counted in the source notebook, as a teacher
+    sees it in JupyterLab), the error name and message, and the line of the cell that failed.
+    """
+
+    def __init__(
+        self,
+        lesson: str,
+        audience: str,
+        cell: int | None,
+        ename: str,
+        evalue: str,
+        line: str | None = None,
+    ) -> None:
+        self.lesson, self.audience, self.cell = lesson, audience, cell
+        self.ename, self.evalue, self.line = ename, evalue, line
+        where = f"cell {cell}" if cell is not None else "an unknown cell"
+        text = f"{lesson} ({audience}): {where} failed: {ename}: {evalue}"
+        if line:
+            text += f" [at: {line}]"
+        super().__init__(text)
+
+
+class JournalError(SolidarityEduError):
+    """The private journal of answers could not be read or written."""

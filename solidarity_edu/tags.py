@@ -1,0 +1,71 @@
+"""The cell-tag contract: which cells go into which output.
+
+One source notebook per lesson; every output is made from it by filtering cells on these tags.
+See README, "The cell-tag contract", for the table a lesson writer follows.
+"""
+
+from __future__ import annotations
+
+# tag -> what it means, in a sentence for the lint message and the README.
+TAGS: dict[str, str] = {
+    "parameters": "papermill parameters (the audience); kept in student notebooks, hidden elsewhere",
+    "facilitator": "facilitator notes, timing, care notes: speaker notes in slides, shown in the guide only",
+    "answer-key": "model answers and discussion guidance: shown in the teacher guide only",
+    "prompt": "a question the learner answers in a widget; printed with ruled space on the worksheet",
+    "content-note": "a content note before hard material; shown everywhere, styled as a notice",
+    "slide": "starts a new slide",
+    "subslide": "starts a new vertical slide",
+    "fragment": "appears on the slide step by step",
+    "skip": "left out of the slides",
+    "hide-input": "code whose output matters: input collapsed for students, output only elsewhere",
+    "remove-cell": "build-only plumbing: removed from every output",
+    "print-only": "shown in the worksheet and guide only (e.g. a printed version of an interactive chart)",
+    "screen-only": "left out of the worksheet and guide (e.g. an interactive-only activity)",
+}
+
+AUDIENCE_TAG_PREFIX = "for-"
+INJECTED_PARAMETERS = "injected-parameters"  # added by papermill during execution
+
+# How a chart reaches the notebook: Vega-Lite JSON under the v5 MIME type, which JupyterLab 4 draws
+# offline with its built-in renderer. The spec's own $schema stays in the output metadata (CHART_META).
+VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+CHART_META = "solidarity_edu_chart"
+# Exercises put a static HTML form of themselves next to the live widget, marked with this class.
+STATIC_FORM_CLASS = "se-static-form"
+
+FORMATS = ("student", "worksheet", "slides", "guide")
+
+# Which tagged cells each format drops entirely.
+_REMOVED: dict[str, set[str]] = {
+    "student": {"facilitator", "answer-key", "remove-cell", "print-only"},
+    "worksheet": {"parameters", "facilitator", "answer-key", "remove-cell", "screen-only", "skip"},
+    "slides": {"parameters", "answer-key", "remove-cell", "print-only", "skip"},
+    "guide": {"parameters", "remove-cell", "screen-only"},
+}
+
+
+def audience_tag(audience: str) -> str:
+    """The tag that limits a cell to one audience, e.g. ``for-high-school``."""
+    return f"{AUDIENCE_TAG_PREFIX}{audience}"
+
+
+def cell_tags(cell: dict) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []) or [])
+
+
+def keeps(cell: dict, fmt: str, audience: str) -> bool:
+    """True when ``cell`` belongs in output ``fmt`` made for ``audience``."""
+    tags = cell_tags(cell)
+    if tags & _REMOVED[fmt] or INJECTED_PARAMETERS in tags:
+        return False
+    for_tags = {t for t in tags if t.startswith(AUDIENCE_TAG_PREFIX)}
+    return not for_tags or audience_tag(audience) in for_tags
+
+
+def known_tags(audiences: list[str] | tuple[str, ...]) -> set[str]:
+    """Every tag a lesson may use, given the course's audiences."""
+    return set(TAGS) | {audience_tag(a) for a in audiences}
+
+# Exercise functions a `prompt` cell may call; the first argument is the prompt's stable id.
+PROMPT_FUNCTIONS = ("reflect", "choose", "order_events", "scale", "scenario", "action_plan")
