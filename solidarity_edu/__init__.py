@@ -12,7 +12,14 @@ In a lesson notebook::
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
+
+# jsonschema (imported by altair and nbformat) loads rfc3987_syntax when it is installed, and that
+# module builds a parsing grammar at import: about 0.7 s of every student's first cell. Nothing in
+# this project validates IRIs, so we keep it out; jsonschema then simply skips that one format check.
+# Measured in bench/ (student kernel first cell).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 __version__ = "0.1.0"
 
@@ -24,6 +31,12 @@ _LAZY = {
     "reflect": "solidarity_edu.exercises",
     "choose": "solidarity_edu.exercises",
     "Journal": "solidarity_edu.journal",
+    "load_dataset": "solidarity_edu.data",
+    "load_timeline": "solidarity_edu.data",
+    "load_camps": "solidarity_edu.data",
+    "load_removals": "solidarity_edu.data",
+    "load_incidents": "solidarity_edu.data",
+    "load_glossary": "solidarity_edu.data",
 }
 
 __all__ = sorted(_LAZY)

@@ -105,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.ERROR if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr
     )
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
     try:
         return args.func(args)
     except SolidarityEduError as err:

@@ -71,6 +71,8 @@ def execute_lesson(
             # Shut kernels down at once: a graceful shutdown sometimes stalls for seconds.
             shutdown_kernel="immediate",
             execution_timeout=CELL_TIMEOUT_SECONDS,
+            # Keep the kernel's own start-up warnings out of the teacher's terminal.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as err:
         raise LessonExecutionError(
