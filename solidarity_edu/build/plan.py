@@ -107,5 +107,7 @@ def write_state(exports: Path, state: dict[str, str]) -> None:
     (exports / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def is_current(job: Job, state: dict[str, str]) -> bool:
-    return state.get(job.name) == job.key and all((job.out_dir / f).is_file() for f in OUTPUT_FILES)
+def is_current(job: Job, state: dict[str, str], pdf: bool = True) -> bool:
+    """True when the job's key matches the last build and its outputs (PDFs too, if wanted) exist."""
+    wanted = [f for f in OUTPUT_FILES if pdf or not f.endswith(".pdf")]
+    return state.get(job.name) == job.key and all((job.out_dir / f).is_file() for f in wanted)

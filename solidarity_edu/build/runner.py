@@ -74,7 +74,7 @@ def build(
         preflight(lesson.notebook, course)
     state = read_state(exports)
     report = BuildReport()
-    todo = [job for job in jobs if force or not is_current(job, state)]
+    todo = [job for job in jobs if force or not is_current(job, state, pdf)]
     report.skipped = [job.name for job in jobs if job not in todo]
     total = len(todo)
     if report.skipped:

@@ -1,0 +1,93 @@
+"""The fixture course built through the real command line: every format, by the tag contract."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+from conftest import run_build
+from fixtures.make_course import ANSWER_MARKER, FACILITATOR_MARKER
+
+FILES = ["slides.html", "worksheet.html", "worksheet.pdf", "guide.html", "guide.pdf", "student.ipynb"]
+
+
+def test_every_lesson_and_audience_has_every_output(fixture_build):
+    _, exports, _ = fixture_build
+    for lesson in ("01-alpha", "02-beta"):
+        for audience in ("high-school", "community"):
+            for name in FILES:
+                path = exports / lesson / audience / name
+                assert path.is_file() and path.stat().st_size > 500, path
+
+
+def test_worksheet_has_prompts_but_no_keys_notes_or_code(fixture_build):
+    _, exports, _ = fixture_build
+    html = (exports / "01-alpha/high-school/worksheet.html").read_text()
+    assert "What is the fixture question 01?" in html
+    assert 'class="se-rule"' in html
+    assert ANSWER_MARKER not in html and FACILITATOR_MARKER not in html
+    assert "from solidarity_edu import" not in html and "course_map(audience)" not in html
+    assert "<script" not in html  # printable pages carry no JavaScript
+    assert "<svg" in html  # the chart is a static image
+
+
+def test_guide_shows_keys_and_facilitator_notes(fixture_build):
+    _, exports, _ = fixture_build
+    html = (exports / "01-alpha/high-school/guide.html").read_text()
+    assert ANSWER_MARKER in html and FACILITATOR_MARKER in html
+    assert "What is the fixture question 01?" in html
+    assert "course_map(audience)" not in html
+
+
+def test_slides_have_speaker_notes_no_keys_and_inlined_assets(fixture_build):
+    _, exports, _ = fixture_build
+    html = (exports / "01-alpha/high-school/slides.html").read_text()
+    assert '<aside class="notes">' in html and FACILITATOR_MARKER in html
+    assert ANSWER_MARKER not in html
+    assert "Reveal.initialize" in html and "vegaEmbed" in html
+    assert "from solidarity_edu import" not in html
+
+
+def test_audience_tags_choose_cells(fixture_build):
+    _, exports, _ = fixture_build
+    assert "Only for the community audience." in (exports / "01-alpha/community/worksheet.html").read_text()
+    assert "Only for the community audience." not in (exports / "01-alpha/high-school/worksheet.html").read_text()
+
+
+def test_student_notebook_is_clean(fixture_build):
+    _, exports, _ = fixture_build
+    nb = nbformat.read(exports / "01-alpha/community/student.ipynb", as_version=4)
+    nbformat.validate(nb)
+    text = json.dumps(nb)
+    assert ANSWER_MARKER not in text and FACILITATOR_MARKER not in text
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert [c.source for c in params] == ["audience = 'community'"]
+    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    hidden = [c for c in code if "hide-input" in c.metadata.get("tags", [])]
+    assert hidden and all(c.metadata["jupyter"]["source_hidden"] for c in hidden)
+    assert "papermill" not in nb.metadata
+
+
+def test_index_links_every_output(fixture_build):
+    _, exports, _ = fixture_build
+    html = (exports / "index.html").read_text()
+    for lesson in ("01-alpha", "02-beta"):
+        for audience in ("high-school", "community"):
+            for name in FILES:
+                assert f'href="{lesson}/{audience}/{name}"' in html
+    assert "Built 2023-11-14" in html  # SOURCE_DATE_EPOCH=1700000000
+
+
+def test_progress_names_each_lesson(fixture_build):
+    _, _, result = fixture_build
+    for job in ("01-alpha/high-school", "02-beta/community"):
+        assert f"running  {job}" in result.stderr and f"exported {job}" in result.stderr
+
+
+def test_no_change_rebuild_runs_nothing(fixture_build):
+    course, exports, _ = fixture_build
+    result = run_build(course, exports)
+    assert result.returncode == 0, result.stderr
+    assert "built 0, up to date 4, failed 0" in result.stderr

@@ -1,0 +1,62 @@
+"""Shared fixtures. Chromium and a kernel are real; a missing one is a failure, never a skip."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fixtures.make_course import make_course  # noqa: E402
+
+FIXED_EPOCH = "1700000000"
+
+
+def require_tool(name: str, package: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        pytest.fail(f"{name} is not installed; run 'make system' (installs Debian's {package})")
+    return path
+
+
+def run_build(course: Path, exports: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line, as a teacher would."""
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "solidarity_edu.cli", "--course", str(course),
+         "--data", str(course.parent.parent / "data"), "build", "--exports", str(exports), *extra],
+        capture_output=True, text=True, env=full_env, cwd=course.parent.parent, timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def real_exports(tmp_path_factory) -> Path:
+    """The real course built once (all lessons, all audiences, PDFs) into a temporary exports/."""
+    require_tool("chromium", "chromium")
+    exports = tmp_path_factory.mktemp("real") / "exports"
+    result = run_build(ROOT / "notebooks" / "course.yaml", exports)
+    assert result.returncode == 0, result.stderr
+    return exports
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    """The two-lesson fixture course built once: (course.yaml, exports, result)."""
+    require_tool("chromium", "chromium")
+    base = tmp_path_factory.mktemp("fixture")
+    course = make_course(base / "course")
+    exports = base / "exports"
+    result = run_build(course, exports)
+    assert result.returncode == 0, result.stderr
+    return course, exports, result
