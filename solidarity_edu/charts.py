@@ -78,8 +78,10 @@ def bar_chart(
         x=alt.X(f"{value}:Q", title=value_title or value.replace("_", " ")),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")],
     )
-    bars = base.mark_bar(color=PALETTE[0]) if color is None else base.mark_bar().encode(
-        color=alt.Color(f"{color}:N", legend=alt.Legend(orient="bottom"))
+    bars = (
+        base.mark_bar(color=PALETTE[0])
+        if color is None
+        else base.mark_bar().encode(color=alt.Color(f"{color}:N", legend=alt.Legend(orient="bottom")))
     )
     labels = base.mark_text(align="left", dx=4, fontSize=13).encode(text=alt.Text(f"{value}:Q"))
     return (bars + labels).properties(width=560, description=description)

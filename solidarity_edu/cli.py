@@ -28,7 +28,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
     log.info(
         "built %d, up to date %d, failed %d in %.1f s -> %s",
-        len(report.built), len(report.skipped), len(report.failed), report.seconds, args.exports / "index.html",
+        len(report.built),
+        len(report.skipped),
+        len(report.failed),
+        report.seconds,
+        args.exports / "index.html",
     )
     for name, message in report.failed.items():
         print(f"error: {message}", file=sys.stderr)
@@ -102,9 +106,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.ERROR if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr
-    )
+    logging.basicConfig(level=logging.ERROR if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     try:

@@ -66,9 +66,7 @@ def _check_keys(where: str, mapping: Any, allowed: set[str], required: set[str])
         raise CourseError(f"{where}: expected a mapping of keys to values, got {type(mapping).__name__}")
     unknown = sorted(set(mapping) - allowed)
     if unknown:
-        raise CourseError(
-            f"{where}: unknown key {unknown[0]!r}; allowed keys are {', '.join(sorted(allowed))}"
-        )
+        raise CourseError(f"{where}: unknown key {unknown[0]!r}; allowed keys are {', '.join(sorted(allowed))}")
     missing = sorted(required - set(mapping))
     if missing:
         raise CourseError(f"{where}: missing key {missing[0]!r}; add it (see README, 'Writing a lesson')")
@@ -119,9 +117,7 @@ def load_course(path: str | Path = Path("notebooks") / COURSE_FILE) -> Course:
         lesson_audiences = tuple(spec.get("audiences") or audiences)
         for aid in lesson_audiences:
             if aid not in audiences:
-                raise CourseError(
-                    f"{where}: audiences: unknown audience {aid!r}; declared: {', '.join(audiences)}"
-                )
+                raise CourseError(f"{where}: audiences: unknown audience {aid!r}; declared: {', '.join(audiences)}")
         durations = _check_keys(
             f"{where}: duration_minutes", spec["duration_minutes"], set(audiences), set(lesson_audiences)
         )

@@ -25,8 +25,19 @@ TYPES = {"string", "integer", "number", "date", "boolean", "list", "url-list"}
 SEPARATOR = " | "
 _META_KEYS = {"title", "description", "licence", "sources", "schema"}
 _SOURCE_KEYS = {"url", "publisher", "title", "accessed"}
-_COLUMN_KEYS = {"column", "type", "unit", "required", "unique", "allowed", "pattern",
-                "minimum", "maximum", "max_words", "description"}
+_COLUMN_KEYS = {
+    "column",
+    "type",
+    "unit",
+    "required",
+    "unique",
+    "allowed",
+    "pattern",
+    "minimum",
+    "maximum",
+    "max_words",
+    "description",
+}
 _URL = re.compile(r"^https?://[^\s|]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -91,7 +102,9 @@ def read_meta(path: Path) -> Meta:
             raise DatasetError(f"{where}: unknown key {key!r}; allowed: {', '.join(sorted(_SOURCE_KEYS))}")
         for key in sorted(_SOURCE_KEYS):
             if not str(source.get(key) or "").strip():
-                raise DatasetError(f"{where}: {key!r} is empty; every source needs url, publisher, title and accessed date")
+                raise DatasetError(
+                    f"{where}: {key!r} is empty; every source needs url, publisher, title and accessed date"
+                )
         if not _URL.match(str(source["url"])):
             raise DatasetError(f"{where}: url {source['url']!r} is not an http(s) URL")
     columns = []
@@ -100,22 +113,41 @@ def read_meta(path: Path) -> Meta:
         if not isinstance(spec, dict) or "column" not in spec:
             raise DatasetError(f"{where}: expected a mapping with at least column, type, description")
         for key in sorted(set(spec) - _COLUMN_KEYS):
-            raise DatasetError(f"{where} ({spec['column']}): unknown key {key!r}; allowed: {', '.join(sorted(_COLUMN_KEYS))}")
+            raise DatasetError(
+                f"{where} ({spec['column']}): unknown key {key!r}; allowed: {', '.join(sorted(_COLUMN_KEYS))}"
+            )
         if spec.get("type") not in TYPES:
-            raise DatasetError(f"{where} ({spec['column']}): type {spec.get('type')!r} is not one of {', '.join(sorted(TYPES))}")
+            raise DatasetError(
+                f"{where} ({spec['column']}): type {spec.get('type')!r} is not one of {', '.join(sorted(TYPES))}"
+            )
         if not str(spec.get("description") or "").strip():
             raise DatasetError(f"{where} ({spec['column']}): description is empty; say what the column means")
         allowed = spec.get("allowed")
-        columns.append(Column(
-            name=str(spec["column"]), type=spec["type"], description=str(spec["description"]).strip(),
-            unit=spec.get("unit"), required=bool(spec.get("required", True)), unique=bool(spec.get("unique", False)),
-            allowed=tuple(str(a) for a in allowed) if allowed else None, pattern=spec.get("pattern"),
-            minimum=spec.get("minimum"), maximum=spec.get("maximum"), max_words=spec.get("max_words"),
-        ))
+        columns.append(
+            Column(
+                name=str(spec["column"]),
+                type=spec["type"],
+                description=str(spec["description"]).strip(),
+                unit=spec.get("unit"),
+                required=bool(spec.get("required", True)),
+                unique=bool(spec.get("unique", False)),
+                allowed=tuple(str(a) for a in allowed) if allowed else None,
+                pattern=spec.get("pattern"),
+                minimum=spec.get("minimum"),
+                maximum=spec.get("maximum"),
+                max_words=spec.get("max_words"),
+            )
+        )
     if not columns:
         raise DatasetError(f"{path}: schema is empty; describe every CSV column")
-    return Meta(path, str(raw["title"]), str(raw["description"]).strip(), str(raw["licence"]).strip(),
-                tuple(sources), tuple(columns))
+    return Meta(
+        path,
+        str(raw["title"]),
+        str(raw["description"]).strip(),
+        str(raw["licence"]).strip(),
+        tuple(sources),
+        tuple(columns),
+    )
 
 
 def _parse(value: str, column: Column, meta: Meta) -> tuple[Any, str | None]:
@@ -164,7 +196,10 @@ def _parse(value: str, column: Column, meta: Meta) -> tuple[Any, str | None]:
             if not _URL.match(item):
                 return None, f"{item!r} is not an http(s) URL"
             if item not in meta.source_urls:
-                return None, f"{item!r} is not listed under sources in {meta.path.name}; add it with publisher, title and accessed date"
+                return (
+                    None,
+                    f"{item!r} is not listed under sources in {meta.path.name}; add it with publisher, title and accessed date",
+                )
     if kind == "string" and column.max_words and len(value.split()) > column.max_words:
         return None, f"has {len(value.split())} words; at most {column.max_words}"
     return parsed, None
@@ -269,8 +304,9 @@ def load_dataset(name: str, data_dir: str | Path | None = None):
     if problems:
         more = f" (and {len(problems) - 1} more: run 'solidarity-edu data check')" if len(problems) > 1 else ""
         raise DatasetError(problems[0] + more)
-    frame = pd.DataFrame([{k: v for k, v in r.items() if k != "_line"} for r in rows],
-                         columns=[c.name for c in meta.columns])
+    frame = pd.DataFrame(
+        [{k: v for k, v in r.items() if k != "_line"} for r in rows], columns=[c.name for c in meta.columns]
+    )
     for column in meta.columns:
         series = frame[column.name]
         if column.type == "date":

@@ -36,7 +36,11 @@ class _Activity:
 
 
 def _form(prompt_id: str, label: str, question: str, body: str, private: bool) -> str:
-    note = '<p class="se-private-note">Private: only you see your answer unless you choose to share it.</p>' if private else ""
+    note = (
+        '<p class="se-private-note">Private: only you see your answer unless you choose to share it.</p>'
+        if private
+        else ""
+    )
     return (
         f'<div class="{STATIC_FORM_CLASS} se-prompt" data-prompt-id="{html.escape(prompt_id, quote=True)}">'
         f'<p class="se-prompt-label">{label}</p>'
@@ -73,7 +77,9 @@ def reflect(prompt_id: str, question: str, lines: int = 6, private: bool = True)
             entry = journal.save(prompt_id, area.value)
             status.value = _status_text(entry)
         except JournalError as err:
-            status.value = "Could not save: your text is still in the box. Copy it somewhere safe and tell your facilitator."
+            status.value = (
+                "Could not save: your text is still in the box. Copy it somewhere safe and tell your facilitator."
+            )
             log.warning("%s", err)
 
     def on_type(change: dict) -> None:
@@ -111,8 +117,9 @@ def choose(
         last = journal.latest(prompt_id)
     except JournalError:
         last = None
-    radios = w.RadioButtons(options=options, value=last.value if last and last.value in options else None,
-                            layout=w.Layout(width="auto"))
+    radios = w.RadioButtons(
+        options=options, value=last.value if last and last.value in options else None, layout=w.Layout(width="auto")
+    )
     label = w.HTML(f"<strong>{html.escape(question)}</strong>")
     check = w.Button(description="Check my answer")
     out = w.HTML("")
@@ -134,4 +141,6 @@ def choose(
     check.on_click(on_check)
     items = "".join(f'<li><span class="se-box"></span>{html.escape(o)}</li>' for o in options)
     box = w.VBox([label, radios, check, out])
-    return _Activity(box, _form(prompt_id, "Choose one", question, f'<ul class="se-options">{items}</ul>', False), question)
+    return _Activity(
+        box, _form(prompt_id, "Choose one", question, f'<ul class="se-options">{items}</ul>', False), question
+    )

@@ -67,8 +67,12 @@ def _structure(path: Path, nb: nbformat.NotebookNode, course: Course) -> list[Pr
                 problems.append(Problem(path, number, "the parameters cell must be code that sets audience = '...'"))
     if len(params) != 1:
         problems.append(
-            Problem(path, None, f"needs exactly one cell tagged 'parameters' (found {len(params)}); "
-                    "it sets audience = 'high-school' and papermill replaces it per audience")
+            Problem(
+                path,
+                None,
+                f"needs exactly one cell tagged 'parameters' (found {len(params)}); "
+                "it sets audience = 'high-school' and papermill replaces it per audience",
+            )
         )
     return problems
 
@@ -77,7 +81,10 @@ def preflight(path: Path, course: Course) -> None:
     """The checks that must pass before a build runs anything (readable notebook, known tags)."""
     problems = _structure(path, read_lesson(path), course)
     if problems:
-        raise NotebookError(str(problems[0]) + (f" (and {len(problems) - 1} more; run solidarity-edu lint)" if len(problems) > 1 else ""))
+        raise NotebookError(
+            str(problems[0])
+            + (f" (and {len(problems) - 1} more; run solidarity-edu lint)" if len(problems) > 1 else "")
+        )
 
 
 def _prompt_id(cell_source: str) -> tuple[str | None, str | None]:
@@ -121,33 +128,77 @@ def lint_lesson(path: Path, course: Course, seen_ids: dict[str, str] | None = No
             open_prompt = None
         if "prompt" in tags:
             if open_prompt is not None:
-                problems.append(Problem(path, open_prompt, "prompt has no answer-key cell (model answer or discussion guidance) before the next prompt"))
+                problems.append(
+                    Problem(
+                        path,
+                        open_prompt,
+                        "prompt has no answer-key cell (model answer or discussion guidance) before the next prompt",
+                    )
+                )
             open_prompt = number
             if cell.cell_type != "code":
-                problems.append(Problem(path, number, "a prompt cell must be code calling an exercise, e.g. reflect('00-hopes', 'What do you hope to learn?')"))
+                problems.append(
+                    Problem(
+                        path,
+                        number,
+                        "a prompt cell must be code calling an exercise, e.g. reflect('00-hopes', 'What do you hope to learn?')",
+                    )
+                )
                 continue
             func, pid = _prompt_id(cell.source)
             if func is None:
                 problems.append(Problem(path, number, str(pid)))
             elif not PROMPT_ID.match(pid) or not pid.startswith(lesson_number + "-"):
-                problems.append(Problem(path, number, f"prompt id {pid!r} must be '{lesson_number}-' plus a kebab-case slug, e.g. '{lesson_number}-first-thoughts'"))
+                problems.append(
+                    Problem(
+                        path,
+                        number,
+                        f"prompt id {pid!r} must be '{lesson_number}-' plus a kebab-case slug, e.g. '{lesson_number}-first-thoughts'",
+                    )
+                )
             elif pid in seen_ids:
-                problems.append(Problem(path, number, f"prompt id {pid!r} is already used in {seen_ids[pid]}; ids must be unique and never change (answers are saved under them)"))
+                problems.append(
+                    Problem(
+                        path,
+                        number,
+                        f"prompt id {pid!r} is already used in {seen_ids[pid]}; ids must be unique and never change (answers are saved under them)",
+                    )
+                )
             else:
                 seen_ids[pid] = f"{path.name} cell {number}"
         if cell.cell_type == "code" and not tags & {"hide-input", "remove-cell", "parameters"}:
             lines = [ln for ln in cell.source.splitlines() if ln.strip()]
             if len(lines) > MAX_VISIBLE_CODE_LINES or any(len(ln) > MAX_VISIBLE_CODE_WIDTH for ln in lines):
-                problems.append(Problem(path, number, f"learners see this code: keep it to {MAX_VISIBLE_CODE_LINES} short lines (move the rest into solidarity_edu, or tag the cell hide-input)"))
+                problems.append(
+                    Problem(
+                        path,
+                        number,
+                        f"learners see this code: keep it to {MAX_VISIBLE_CODE_LINES} short lines (move the rest into solidarity_edu, or tag the cell hide-input)",
+                    )
+                )
         if cell.cell_type == "code" and "alt.Chart(" in cell.source and "description=" not in cell.source:
-            problems.append(Problem(path, number, "a chart needs a text description: pass description='...' (one sentence for screen readers and print)"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    "a chart needs a text description: pass description='...' (one sentence for screen readers and print)",
+                )
+            )
     if open_prompt is not None:
-        problems.append(Problem(path, open_prompt, "prompt has no answer-key cell (model answer or discussion guidance) after it"))
+        problems.append(
+            Problem(path, open_prompt, "prompt has no answer-key cell (model answer or discussion guidance) after it")
+        )
     for heading, advice in REQUIRED_HEADINGS.items():
         if heading not in headings:
             problems.append(Problem(path, None, f"missing {advice}"))
     if not has_content_note:
-        problems.append(Problem(path, None, "missing a content note: a markdown cell tagged 'content-note' before any hard material (say so even when the lesson is gentle)"))
+        problems.append(
+            Problem(
+                path,
+                None,
+                "missing a content note: a markdown cell tagged 'content-note' before any hard material (say so even when the lesson is gentle)",
+            )
+        )
     return problems
 
 

@@ -18,7 +18,9 @@ def project_root() -> Path:
         return Path(env)
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
-        if (folder / "notebooks" / "course.yaml").is_file() or (folder / "data").is_dir() and (folder / "notebooks").is_dir():
+        if (folder / "notebooks" / "course.yaml").is_file() or (
+            (folder / "data").is_dir() and (folder / "notebooks").is_dir()
+        ):
             return folder
     package_root = Path(__file__).resolve().parent.parent
     if (package_root / "notebooks").is_dir():

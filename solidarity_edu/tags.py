@@ -67,5 +67,6 @@ def known_tags(audiences: list[str] | tuple[str, ...]) -> set[str]:
     """Every tag a lesson may use, given the course's audiences."""
     return set(TAGS) | {audience_tag(a) for a in audiences}
 
+
 # Exercise functions a `prompt` cell may call; the first argument is the prompt's stable id.
 PROMPT_FUNCTIONS = ("reflect", "choose", "order_events", "scale", "scenario", "action_plan")

@@ -29,9 +29,24 @@ def run_build(course: Path, exports: Path, *extra: str, env: dict | None = None)
     """Run the real command line, as a teacher would."""
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "solidarity_edu.cli", "--course", str(course),
-         "--data", str(course.parent.parent / "data"), "build", "--exports", str(exports), *extra],
-        capture_output=True, text=True, env=full_env, cwd=course.parent.parent, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "solidarity_edu.cli",
+            "--course",
+            str(course),
+            "--data",
+            str(course.parent.parent / "data"),
+            "build",
+            "--exports",
+            str(exports),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=course.parent.parent,
+        timeout=600,
     )
 
 

@@ -27,7 +27,7 @@ def _asset(*parts: str) -> resources.abc.Traversable:
     return resources.files("solidarity_edu.build").joinpath("assets", *parts)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def text(*parts: str) -> str:
     """An asset file as text, e.g. text('page.css') or text('vendor', 'reveal', 'reveal.js')."""
     return _asset(*parts).read_text(encoding="utf-8")

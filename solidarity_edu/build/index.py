@@ -57,13 +57,12 @@ def index_html(course: Course, exports: Path, failed: set[str] | frozenset[str] 
         parts.append(f'<h2 id="l-{e(lesson.id)}">{e(lesson.id[:2])}. {e(lesson.title)}</h2>')
         if lesson.summary:
             parts.append(f'<p class="summary">{e(lesson.summary)}</p>')
-        parts.append("<table><thead><tr><th scope=\"col\">Audience</th><th scope=\"col\">Time</th>")
+        parts.append('<table><thead><tr><th scope="col">Audience</th><th scope="col">Time</th>')
         parts.append("".join(f'<th scope="col">{label}</th>' for _, label in _LINKS))
         parts.append("</tr></thead><tbody>")
         for audience in lesson.audiences:
             label = course.audiences[audience].label
-            row = [f'<tr><th scope="row">{e(label)}</th>',
-                   f"<td>{lesson.duration_minutes.get(audience, '')} min</td>"]
+            row = [f'<tr><th scope="row">{e(label)}</th>', f"<td>{lesson.duration_minutes.get(audience, '')} min</td>"]
             for name, text in _LINKS:
                 rel = f"{lesson.id}/{audience}/{name}"
                 if f"{lesson.id}/{audience}" in failed or not (exports / rel).is_file():

@@ -33,7 +33,7 @@ _PDF_DATE = re.compile(rb"(\(D:)\d{14}")
 
 FOOTER = (
     '<div style="font-size:8pt;width:100%;text-align:center;color:#555;'
-    "font-family:'DejaVu Sans',sans-serif\"><span class=\"pageNumber\"></span> / "
+    'font-family:\'DejaVu Sans\',sans-serif"><span class="pageNumber"></span> / '
     '<span class="totalPages"></span></div>'
 )
 
@@ -81,9 +81,7 @@ def print_pdfs(pages: Iterable[tuple[Path, Path]]) -> None:
         return
     with browser() as b:
         context = b.new_context()
-        context.route(
-            re.compile(r"^(?!file:|data:|about:).*"), lambda route: route.abort("blockedbyclient")
-        )
+        context.route(re.compile(r"^(?!file:|data:|about:).*"), lambda route: route.abort("blockedbyclient"))
         page = context.new_page()
         for html_path, pdf_path in pages:
             try:

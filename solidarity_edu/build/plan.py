@@ -79,9 +79,7 @@ def plan(
         if audience not in course.audiences:
             from ..errors import CourseError
 
-            raise CourseError(
-                f"{course.path}: unknown audience {audience!r}; declared: {', '.join(course.audiences)}"
-            )
+            raise CourseError(f"{course.path}: unknown audience {audience!r}; declared: {', '.join(course.audiences)}")
     data_digest = _hash_tree(data_dir)
     jobs = []
     for lesson in course.lessons:

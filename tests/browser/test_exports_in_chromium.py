@@ -1,0 +1,83 @@
+"""Every HTML export opened in Debian's Chromium with the network blocked: no request, no console
+error, every chart drawn, every link resolving; slides advance by keyboard and carry speaker notes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import require_tool
+
+from solidarity_edu.build.pdf import CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    chromium = require_tool("chromium", "chromium")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, path: Path):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    attempts: list[str] = []
+    context.route(
+        re.compile(r"^(?!file:|data:|about:).*"), lambda route: (attempts.append(route.request.url), route.abort())
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri(), wait_until="load")
+    return context, page, attempts, errors
+
+
+def _html_exports(exports: Path) -> list[Path]:
+    return sorted(exports.rglob("*.html"))
+
+
+def test_every_export_is_offline_error_free_and_draws_its_charts(real_exports, browser):
+    pages = _html_exports(real_exports)
+    assert len(pages) >= 10
+    for path in pages:
+        context, page, attempts, errors = _open(browser, path)
+        if path.name == "slides.html":
+            page.wait_for_function("document.documentElement.dataset.chartsRendered === 'true'", timeout=20000)
+        charts = page.locator(".se-chart")
+        for i in range(charts.count()):
+            assert charts.nth(i).locator("svg, canvas").count() >= 1, f"{path}: chart {i + 1} not drawn"
+        if path.name != "index.html":
+            assert charts.count() >= 1, f"{path}: no chart at all"
+        assert page.evaluate("document.documentElement.lang") == "en"
+        page.wait_for_timeout(200)
+        assert attempts == [], f"{path}: tried the network: {attempts}"
+        assert errors == [], f"{path}: console errors: {errors}"
+        context.close()
+
+
+def test_index_links_resolve(real_exports, browser):
+    context, page, _, _ = _open(browser, real_exports / "index.html")
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert len(hrefs) >= 18
+    for href in hrefs:
+        assert (real_exports / href).is_file(), href
+    context.close()
+
+
+def test_slides_advance_by_keyboard_and_have_speaker_notes(real_exports, browser):
+    context, page, _, _ = _open(browser, real_exports / "00-welcome/community/slides.html")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    assert page.evaluate("Reveal.getIndices().h") == 0
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("Reveal.getIndices().h") == 2
+    assert page.locator("aside.notes").count() >= 3
+    assert page.locator(".reveal").bounding_box()["height"] > 500  # the deck fills the window
+    context.close()

@@ -1,0 +1,62 @@
+"""PDFs of the real course: they open, have a sensible number of pages, real text, and the right content."""
+
+from __future__ import annotations
+
+import subprocess
+
+import nbformat
+import pytest
+from conftest import require_tool
+from pypdf import PdfReader
+
+from solidarity_edu.course import load_course
+from solidarity_edu.tags import cell_tags
+
+
+def _lesson_texts(root, lesson_id):
+    nb = nbformat.read(root / "notebooks" / f"{lesson_id}.ipynb", as_version=4)
+    prompts, keys = [], []
+    for cell in nb.cells:
+        tags = cell_tags(cell)
+        if "prompt" in tags:
+            prompts.append(cell.source.split('"')[3])  # the question: second string literal
+        if "answer-key" in tags:
+            keys.append(" ".join(cell.source.split()[2:8]))
+    return prompts, keys
+
+
+def _pdftext(path):
+    require_tool("pdftotext", "poppler-utils")
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
+def _lessons(root):
+    course = load_course(root / "notebooks" / "course.yaml")
+    return [(lesson.id, audience) for lesson in course.lessons for audience in lesson.audiences]
+
+
+@pytest.mark.parametrize("kind", ["worksheet", "guide"])
+def test_pdfs_open_with_real_text_and_right_content(real_exports, root, kind):
+    for lesson_id, audience in _lessons(root):
+        path = real_exports / lesson_id / audience / f"{kind}.pdf"
+        reader = PdfReader(path)
+        assert 1 <= len(reader.pages) <= 20, f"{path}: {len(reader.pages)} pages"
+        text = _pdftext(path)
+        prompts, keys = _lesson_texts(root, lesson_id)
+        assert prompts and keys
+        for prompt in prompts:
+            assert " ".join(prompt.split()) in text, f"{path} lacks prompt {prompt!r}"
+        for key in keys:
+            if kind == "worksheet":
+                assert key not in text, f"{path} shows answer-key text {key!r}"
+            else:
+                assert key in text, f"{path} lacks answer-key text {key!r}"
+
+
+def test_worksheet_print_size_and_writing_space(real_exports):
+    """Base font at least 11 pt; each ruled line at least 8 mm apart (room to write by hand)."""
+    html = (real_exports / "00-welcome/high-school/worksheet.html").read_text()
+    assert "font-size: 12pt" in html
+    assert ".se-rule { border-bottom: 1px solid var(--rule); height: 9mm; }" in html
+    assert html.count('class="se-rule"') >= 6

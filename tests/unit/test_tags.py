@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+
+from solidarity_edu.tags import FORMATS, keeps, known_tags
+
+# tag -> formats that keep a cell with that tag (the contract table in the README).
+CONTRACT = {
+    "parameters": {"student"},
+    "facilitator": {"slides", "guide"},
+    "answer-key": {"guide"},
+    "prompt": {"student", "worksheet", "slides", "guide"},
+    "hide-input": {"student", "worksheet", "slides", "guide"},
+    "remove-cell": set(),
+    "skip": {"student", "guide"},
+    "print-only": {"worksheet", "guide"},
+    "screen-only": {"student", "slides"},
+    "injected-parameters": set(),
+}
+
+
+@pytest.mark.parametrize("tag", sorted(CONTRACT))
+def test_contract(tag):
+    cell = {"metadata": {"tags": [tag]}}
+    assert {f for f in FORMATS if keeps(cell, f, "college")} == CONTRACT[tag]
+
+
+def test_audience_tags():
+    cell = {"metadata": {"tags": ["for-community", "for-college"]}}
+    assert keeps(cell, "worksheet", "college") and keeps(cell, "worksheet", "community")
+    assert not keeps(cell, "worksheet", "high-school")
+    assert "for-college" in known_tags(["college"]) and "for-adults" not in known_tags(["college"])
