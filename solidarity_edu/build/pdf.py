@@ -74,29 +74,72 @@ def _fix_dates(pdf: bytes) -> bytes:
     return _PDF_DATE.sub(lambda m: m.group(1) + stamp, pdf)
 
 
+def _print_one(page, html_path: Path, pdf_path: Path) -> None:
+    try:
+        page.goto(html_path.resolve().as_uri(), wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        pdf = page.pdf(
+            format="Letter",
+            print_background=True,
+            prefer_css_page_size=True,
+            display_header_footer=True,
+            header_template="<div></div>",
+            footer_template=FOOTER,
+            tagged=True,
+        )
+    except Exception as err:
+        raise BuildError(f"{html_path}: Chromium could not print it to PDF: {err}") from err
+    pdf_path.write_bytes(_fix_dates(pdf))
+
+
 def print_pdfs(pages: Iterable[tuple[Path, Path]]) -> None:
-    """Print each (html, pdf) pair. Pages are opened from the file system with all network blocked."""
-    pages = list(pages)
-    if not pages:
-        return
-    with browser() as b:
-        context = b.new_context()
-        context.route(re.compile(r"^(?!file:|data:|about:).*"), lambda route: route.abort("blockedbyclient"))
-        page = context.new_page()
-        for html_path, pdf_path in pages:
-            try:
-                page.goto(html_path.resolve().as_uri(), wait_until="load")
-                page.evaluate("document.fonts.ready.then(() => true)")
-                pdf = page.pdf(
-                    format="Letter",
-                    print_background=True,
-                    prefer_css_page_size=True,
-                    display_header_footer=True,
-                    header_template="<div></div>",
-                    footer_template=FOOTER,
-                    tagged=True,
-                )
-            except Exception as err:
-                raise BuildError(f"{html_path}: Chromium could not print it to PDF: {err}") from err
-            pdf_path.write_bytes(_fix_dates(pdf))
-        context.close()
+    """Print each (html, pdf) pair, in this thread. Pages are opened with all network blocked."""
+    printer = PdfPrinter()
+    for html_path, pdf_path in pages:
+        printer.submit(html_path, pdf_path)
+    printer.close()
+
+
+class PdfPrinter:
+    """Prints pages in a background thread while lessons are still executing.
+
+    Chromium starts when the printer starts, so its start-up overlaps the first kernels. Playwright's
+    sync API is used from that one thread only. ``close()`` waits for the queue and re-raises the
+    first error.
+    """
+
+    _STOP = None
+
+    def __init__(self) -> None:
+        import queue
+        import threading
+
+        self._queue: queue.Queue = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="pdf-printer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with browser() as b:
+                context = b.new_context()
+                context.route(re.compile(r"^(?!file:|data:|about:).*"), lambda route: route.abort("blockedbyclient"))
+                page = context.new_page()
+                while (item := self._queue.get()) is not self._STOP:
+                    _print_one(page, *item)
+                context.close()
+        except BaseException as err:  # reported by close()
+            self._error = err
+            while self._queue.get() is not self._STOP:
+                pass
+
+    def submit(self, html_path: Path, pdf_path: Path) -> None:
+        self._queue.put((html_path, pdf_path))
+
+    def close(self) -> None:
+        self._queue.put(self._STOP)
+        self._thread.join()
+        if self._error is not None:
+            if isinstance(self._error, BuildError):
+                raise self._error
+            raise BuildError(f"Chromium could not print the PDFs: {self._error}") from self._error

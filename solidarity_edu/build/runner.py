@@ -15,7 +15,7 @@ from ..errors import BuildError, SolidarityEduError
 from ..lint import preflight
 from .export import LessonContext, export_all
 from .index import index_html
-from .plan import Job, is_current, plan, read_state, write_state
+from .plan import OUTPUT_FILES, Job, is_current, plan, read_state, write_state
 
 log = logging.getLogger("solidarity_edu.build")
 
@@ -43,6 +43,11 @@ def _context(course: Course, job: Job) -> LessonContext:
     )
 
 
+def _remove_outputs(job: Job) -> None:
+    for name in OUTPUT_FILES:
+        (job.out_dir / name).unlink(missing_ok=True)
+
+
 def _isolate_kernels_from_real_journals() -> tempfile.TemporaryDirectory:
     """Kernels started by the build get an empty journal of their own, so no student's answer can
     ever reach an export."""
@@ -65,13 +70,15 @@ def build(
     """Build every export. Problems with course.yaml or a notebook's tags stop the build before any
     lesson runs; a failing cell stops only that lesson's outputs."""
     from .execute import execute_lesson
-    from .pdf import print_pdfs
+    from .pdf import PdfPrinter, chromium_path
 
     started = time.perf_counter()
     course = load_course(course_path)
     jobs = plan(course, exports, data_dir, lessons, audiences)
     for lesson in {job.lesson.id: job.lesson for job in jobs}.values():
         preflight(lesson.notebook, course)
+    if pdf:
+        chromium_path()  # fail now, not after every lesson has run
     state = read_state(exports)
     report = BuildReport()
     todo = [job for job in jobs if force or not is_current(job, state, pdf)]
@@ -80,8 +87,8 @@ def build(
     if report.skipped:
         log.info("%d of %d outputs are up to date", len(report.skipped), len(jobs))
     workers = max(1, min(workers or os.cpu_count() or 2, 2, total or 1))
-    printable: list[tuple[Path, Path]] = []
     journal_dir = _isolate_kernels_from_real_journals() if todo else None
+    printer = PdfPrinter() if pdf and todo else None
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             running: dict[Future, tuple[Job, float]] = {}
@@ -109,16 +116,19 @@ def build(
                     except SolidarityEduError as err:
                         report.failed[job.name] = str(err)
                         state.pop(job.name, None)
+                        _remove_outputs(job)  # never leave last week's slides looking current
                         log.error("[%d/%d] FAILED   %s", done_count, total, err)
                         continue
-                    printable += [(job.out_dir / f"{k}.html", job.out_dir / f"{k}.pdf") for k in ("worksheet", "guide")]
+                    if printer is not None:
+                        for kind in ("worksheet", "guide"):
+                            printer.submit(job.out_dir / f"{kind}.html", job.out_dir / f"{kind}.pdf")
                     state[job.name] = job.key
                     report.built.append(job.name)
                     log.info("[%d/%d] exported %s (%.1f s)", done_count, total, job.name, time.perf_counter() - t0)
-        if pdf and printable:
-            log.info("printing %d PDFs with Chromium", len(printable))
+        if printer is not None:
+            log.info("finishing the PDFs")
             try:
-                print_pdfs(printable)
+                printer.close()
             except BuildError as err:
                 for job_name in report.built:
                     state.pop(job_name, None)
