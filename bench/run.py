@@ -58,8 +58,9 @@ def tree_rss_mb(pid: int) -> float:
 def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
     """(seconds, peak MB of the process tree) for one command."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     peak = [0.0]
 
     def sample() -> None:
@@ -82,16 +83,60 @@ def naive(course_dir: Path, jobs: list[tuple[str, str]], out: Path) -> dict[str,
     steps = {"slides": 0.0, "html": 0.0, "pdf": 0.0, "student": 0.0}
     for lesson, _audience in jobs:
         nb = course_dir / f"{lesson}.ipynb"
-        steps["slides"] += timed([jupyter, "nbconvert", "--execute", "--to", "slides", str(nb), "--output-dir", str(out)], course_dir)[0]
-        steps["html"] += timed([jupyter, "nbconvert", "--execute", "--to", "html", str(nb), "--output-dir", str(out)], course_dir)[0]
+        steps["slides"] += timed(
+            [jupyter, "nbconvert", "--execute", "--to", "slides", str(nb), "--output-dir", str(out)], course_dir
+        )[0]
+        steps["html"] += timed(
+            [jupyter, "nbconvert", "--execute", "--to", "html", str(nb), "--output-dir", str(out)], course_dir
+        )[0]
         t0 = time.perf_counter()
-        timed([jupyter, "nbconvert", "--execute", "--to", "html", str(nb), "--output-dir", str(out), "--output", f"{lesson}-print"], course_dir)
-        timed([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-               f"--print-to-pdf={out / (lesson + '.pdf')}", (out / f"{lesson}-print.html").as_uri()], course_dir)
+        timed(
+            [
+                jupyter,
+                "nbconvert",
+                "--execute",
+                "--to",
+                "html",
+                str(nb),
+                "--output-dir",
+                str(out),
+                "--output",
+                f"{lesson}-print",
+            ],
+            course_dir,
+        )
+        timed(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                f"--print-to-pdf={out / (lesson + '.pdf')}",
+                (out / f"{lesson}-print.html").as_uri(),
+            ],
+            course_dir,
+        )
         steps["pdf"] += time.perf_counter() - t0
-        steps["student"] += timed([jupyter, "nbconvert", "--to", "notebook", str(nb), "--output-dir", str(out), "--output", f"{lesson}-student",
-                                   "--TagRemovePreprocessor.enabled=True", "--TagRemovePreprocessor.remove_cell_tags=answer-key",
-                                   "--TagRemovePreprocessor.remove_cell_tags=facilitator", "--ClearOutputPreprocessor.enabled=True"], course_dir)[0]
+        steps["student"] += timed(
+            [
+                jupyter,
+                "nbconvert",
+                "--to",
+                "notebook",
+                str(nb),
+                "--output-dir",
+                str(out),
+                "--output",
+                f"{lesson}-student",
+                "--TagRemovePreprocessor.enabled=True",
+                "--TagRemovePreprocessor.remove_cell_tags=answer-key",
+                "--TagRemovePreprocessor.remove_cell_tags=facilitator",
+                "--ClearOutputPreprocessor.enabled=True",
+            ],
+            course_dir,
+        )[0]
     steps["total"] = sum(steps.values())
     return steps
 
@@ -147,8 +192,11 @@ def main() -> None:
     nb_path.write_text(json.dumps(nb))
     changed, _ = timed(cli, work, env)
     floor = float(subprocess.run([sys.executable, "-c", FLOOR], capture_output=True, text=True, check=True).stdout)
-    kernel = json.loads(subprocess.run([sys.executable, "-c", FIRST_CELL, str(work / "notebooks")],
-                                       capture_output=True, text=True, check=True).stdout)
+    kernel = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", FIRST_CELL, str(work / "notebooks")], capture_output=True, text=True, check=True
+        ).stdout
+    )
 
     n = len(jobs)
     lines = [
