@@ -183,7 +183,7 @@ def main() -> None:
     print(f"jobs: {len(jobs)} (lessons x audiences)\n")
 
     naive_times = naive(work / "notebooks", jobs, work / "naive")
-    cold, peak = timed(cli + ["--force"], work, env)
+    cold, peak = timed([*cli, "--force"], work, env)
     nochange, _ = timed(cli, work, env)
     first = course.lessons[0]
     nb_path = work / "notebooks" / first.notebook.name

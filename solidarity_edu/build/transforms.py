@@ -59,7 +59,8 @@ def mark_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Turn tags into reveal.js structure.
 
     ``slide``/``subslide``/``fragment`` tags start slides; without them, a markdown cell that opens
-    with a level-1 or level-2 heading starts a new slide. ``facilitator`` cells become speaker notes.
+    with a level-1 or level-2 heading starts a new slide, and so does every prompt (a question gets a
+    slide of its own for discussion). ``facilitator`` cells become speaker notes.
     """
     out = copy.deepcopy(nb)
     first = True
@@ -73,7 +74,7 @@ def mark_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             slide_type = "subslide"
         elif "fragment" in tags:
             slide_type = "fragment"
-        elif cell.cell_type == "markdown" and _HEADING.match(cell.source):
+        elif (cell.cell_type == "markdown" and _HEADING.match(cell.source)) or "prompt" in tags:
             slide_type = "slide"
         else:
             slide_type = "-"

@@ -81,3 +81,21 @@ def test_slides_advance_by_keyboard_and_have_speaker_notes(real_exports, browser
     assert page.locator("aside.notes").count() >= 3
     assert page.locator(".reveal").bounding_box()["height"] > 500  # the deck fills the window
     context.close()
+
+
+def test_no_slide_overflows_the_screen(real_exports, browser):
+    """Every slide of every deck fits a 1280x800 window: nothing cut off, nothing to scroll."""
+    decks = sorted(real_exports.rglob("slides.html"))
+    assert decks
+    for deck in decks:
+        context, page, _, _ = _open(browser, deck)
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        page.wait_for_function("document.documentElement.dataset.chartsRendered === 'true'", timeout=20000)
+        total = page.evaluate("Reveal.getTotalSlides()")
+        for index in range(total):
+            page.evaluate(f"Reveal.slide({index})")
+            over = page.evaluate(
+                "(() => { const s = Reveal.getCurrentSlide(); return s.scrollHeight - s.clientHeight; })()"
+            )
+            assert over <= 2, f"{deck}: slide {index + 1} of {total} overflows by {over}px"
+        context.close()
