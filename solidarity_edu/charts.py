@@ -103,8 +103,8 @@ def course_map(audience: str = "high-school") -> alt.Chart:
         pd.DataFrame(rows),
         "lesson",
         "minutes",
-        description=f"Bar chart of the course's {len(rows)} lessons in order, with the minutes each "
-        f"takes for a {label.lower()} group.",
+        description=f"Bar chart of the course's {len(rows)} lesson{'s' if len(rows) != 1 else ''} in order, "
+        f"with the minutes each takes for a {label.lower()} group.",
         title=f"The course: lessons and minutes ({label})",
         value_title="minutes",
     )
