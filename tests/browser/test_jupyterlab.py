@@ -23,6 +23,9 @@ from solidarity_edu.build.pdf import CHROMIUM_ARGS
 pytestmark = pytest.mark.browser
 
 
+_ARTIFACTS = Path(os.environ.get("SOLIDARITY_EDU_TEST_ARTIFACTS", "/tmp"))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -38,10 +41,24 @@ def lab(tmp_path_factory, root):
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "HOME": str(work / "home"), "SOLIDARITY_EDU_JOURNAL": str(work / "journal.sqlite3")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}", "--LabApp.news_url=",
-         "--ServerApp.port_retries=0"],
-        cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={work}",
+            "--LabApp.news_url=",
+            "--ServerApp.port_retries=0",
+            "--allow-root",
+        ],
+        cwd=work,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -57,11 +74,12 @@ def lab(tmp_path_factory, root):
             pytest.fail("jupyter lab did not start within 60 s")
         yield base, token, work
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_welcome_lesson_runs_offline_in_jupyterlab(lab):
@@ -81,9 +99,15 @@ def test_welcome_lesson_runs_offline_in_jupyterlab(lab):
         page.goto(f"{base}/lab/tree/notebooks/00-welcome.ipynb?token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60000)
-        page.locator(".jp-MenuBar").get_by_text("Run", exact=True).click()
-        page.locator("li[data-command='notebook:run-all-cells']").click()
-        chart = page.locator(".jp-RenderedVegaCommon5 svg, .jp-RenderedVegaCommon5 canvas, .vega-embed svg, .vega-embed canvas")
+        try:
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        except Exception:
+            page.screenshot(path=str(_ARTIFACTS / "jupyterlab-failure.png"))
+            raise
+        chart = page.locator(
+            ".jp-RenderedVegaCommon5 svg, .jp-RenderedVegaCommon5 canvas, .vega-embed svg, .vega-embed canvas"
+        )
         chart.first.wait_for(timeout=60000)
         page.locator(".jp-OutputArea-output textarea").first.wait_for(timeout=30000)
         assert page.locator(".jp-OutputArea-output .jp-RenderedText:has-text('Traceback')").count() == 0
