@@ -26,6 +26,13 @@ __version__ = "0.1.0"
 # name -> module that defines it; loaded lazily by __getattr__ below.
 _LAZY = {
     "course_map": "solidarity_edu.charts",
+    "timeline": "solidarity_edu.charts",
+    "camps_map": "solidarity_edu.charts",
+    "removals_chart": "solidarity_edu.charts",
+    "incidents_chart": "solidarity_edu.charts",
+    "event_card": "solidarity_edu.cards",
+    "event_list": "solidarity_edu.cards",
+    "define": "solidarity_edu.cards",
     "bar_chart": "solidarity_edu.charts",
     "chart_description": "solidarity_edu.charts",
     "reflect": "solidarity_edu.exercises",

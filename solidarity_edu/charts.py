@@ -104,7 +104,291 @@ def course_map(audience: str = "high-school") -> alt.Chart:
         "lesson",
         "minutes",
         description=f"Bar chart of the course's {len(rows)} lesson{'s' if len(rows) != 1 else ''} in order, "
-        f"with the minutes each takes for a {label.lower()} group.",
+        f"with the minutes each takes for the {label.lower()} audience.",
         title=f"The course: lessons and minutes ({label})",
         value_title="minutes",
+    )
+
+
+# --- Charts of the course's datasets -------------------------------------------------------------
+
+# Every kind of event gets its own colour AND shape, so no two kinds look alike (and colour is never
+# the only cue). Colours: Okabe & Ito's eight plus four from Paul Tol's colour-blind-safe sets.
+KIND_STYLE = {
+    "law": ("#0072B2", "square"),
+    "court-ruling": ("#E69F00", "diamond"),
+    "executive-action": ("#D55E00", "triangle-up"),
+    "policy": ("#CC79A7", "triangle-down"),
+    "violence": ("#000000", "cross"),
+    "report": ("#999999", "triangle-left"),
+    "migration": ("#56B4E9", "triangle-right"),
+    "resistance": ("#009E73", "circle"),
+    "organizing": ("#882255", "square"),
+    "solidarity": ("#117733", "diamond"),
+    "redress": ("#332288", "triangle-up"),
+    "commemoration": ("#AA4499", "circle"),
+}
+
+
+def _year_span(frame: pd.DataFrame) -> str:
+    first, last = frame["date"].min().year, frame["date"].max().year
+    return str(first) if first == last else f"{first} to {last}"
+
+
+def timeline(
+    era: str | list[str] | None = None,
+    ids: list[str] | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    title: str | None = None,
+) -> alt.Chart:
+    """An interactive timeline of events from data/timeline.
+
+    The upper row holds acts of resistance, organizing, redress and solidarity; the lower row what
+    governments and attackers did. Hover a point for its summary and source; the menus below the chart
+    filter by community and kind. Example: ``timeline(era="incarceration")``.
+    """
+    from .events import ACTION_LANE, ERA_LABELS, RESISTANCE_LANE, format_date, select_events
+
+    events = select_events(era, ids, start, end)
+    frame = pd.DataFrame(
+        {
+            "date": events["date"].dt.strftime("%Y-%m-%d"),
+            "when": [format_date(d, p) for d, p in zip(events["date"], events["date_precision"], strict=True)],
+            "event": events["title"].astype(str),
+            "summary": events["summary"].astype(str),
+            "kind": events["kind"].astype(str),
+            "communities": events["communities"].map(", ".join),
+            "community_key": events["communities"].map(lambda c: "|" + "|".join(c) + "|"),
+            "row": [RESISTANCE_LANE if r else ACTION_LANE for r in events["is_resistance"]],
+            "source": events["sources"].map(lambda s: s[0]),
+        }
+    )
+    frame["slot"] = frame.groupby("row").cumcount() % 4
+    communities = sorted({c for cs in events["communities"] for c in cs})
+    kinds = sorted(set(frame["kind"]))
+    community = alt.param(
+        name="community", value="all", bind=alt.binding_select(options=["all", *communities], name="Community ")
+    )
+    kind = alt.param(name="kind", value="all", bind=alt.binding_select(options=["all", *kinds], name="Kind "))
+    eras = [era] if isinstance(era, str) else list(era or [])
+    scope = "; ".join(ERA_LABELS[e] for e in eras) if eras else "selected events"
+    resisting = int(events["is_resistance"].sum())
+    description = (
+        f"Timeline of {len(events)} events, {_year_span(events)} ({scope}). The upper row shows the "
+        f"{resisting} acts of resistance, organizing, redress or solidarity; the lower row shows laws, "
+        "rulings, government actions and violence."
+    )
+    return (
+        alt.Chart(frame, title=title or alt.Undefined, description=description)
+        .mark_point(filled=True, size=140, opacity=0.9)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount="year")),
+            y=alt.Y("row:N", title=None, sort=[RESISTANCE_LANE, ACTION_LANE], axis=alt.Axis(labelLimit=300)),
+            yOffset=alt.YOffset("slot:O"),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=list(KIND_STYLE), range=[c for c, _ in KIND_STYLE.values()]),
+                legend=alt.Legend(orient="bottom", columns=4, title="Kind of event"),
+            ),
+            shape=alt.Shape(
+                "kind:N", scale=alt.Scale(domain=list(KIND_STYLE), range=[s for _, s in KIND_STYLE.values()])
+            ),
+            tooltip=[
+                alt.Tooltip("when:N", title="When"),
+                alt.Tooltip("event:N", title="Event"),
+                alt.Tooltip("summary:N", title="What happened"),
+                alt.Tooltip("communities:N", title="Communities"),
+                alt.Tooltip("source:N", title="Source"),
+            ],
+        )
+        .add_params(community, kind)
+        .transform_filter(
+            "(community == 'all' || indexof(datum.community_key, '|' + community + '|') >= 0)"
+            " && (kind == 'all' || datum.kind == kind)"
+        )
+        .properties(width=640, height=220)
+    )
+
+
+def camps_map() -> alt.LayerChart:
+    """The ten War Relocation Authority camps on a map of the states, circles sized by peak population."""
+    import json
+    from importlib import resources
+
+    from .data import load_camps
+
+    camps = load_camps()
+    frame = pd.DataFrame(
+        {
+            "camp": camps["name"].astype(str),
+            "state": camps["state"].astype(str),
+            "latitude": camps["latitude"].astype(float),
+            "longitude": camps["longitude"].astype(float),
+            "peak_population": camps["peak_population"].astype(int),
+            "opened": camps["opened"].dt.strftime("%B %-d, %Y"),
+            "closed": camps["closed"].dt.strftime("%B %-d, %Y"),
+            "below": camps["id"].isin(["jerome", "gila-river"]),
+        }
+    )
+    topo = json.loads(resources.files("solidarity_edu").joinpath("assets", "us-states-10m.json").read_text())
+    states = alt.Data(values=topo, format=alt.DataFormat(type="topojson", feature="states"))
+    largest = frame.loc[frame["peak_population"].idxmax()]
+    smallest = frame.loc[frame["peak_population"].idxmin()]
+    description = (
+        f"Map of the ten War Relocation Authority camps in {frame['state'].nunique()} states, from California to "
+        f"Arkansas; circle size shows each camp's peak population, from {smallest['peak_population']:,} at "
+        f"{smallest['camp']} to {largest['peak_population']:,} at {largest['camp']}."
+    )
+    base = alt.Chart(states).mark_geoshape(fill="#e8e8e8", stroke="#ffffff", strokeWidth=0.8)
+    points = (
+        alt.Chart(frame)
+        .mark_circle(color=PALETTE[5], opacity=0.75, stroke="#000000", strokeWidth=0.6)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            size=alt.Size(
+                "peak_population:Q",
+                scale=alt.Scale(range=[80, 1400]),
+                legend=alt.Legend(title="Peak population", orient="bottom", format=",d", values=[8000, 12000, 16000]),
+            ),
+            tooltip=[
+                alt.Tooltip("camp:N", title="Camp"),
+                alt.Tooltip("state:N", title="State"),
+                alt.Tooltip("peak_population:Q", title="Peak population", format=","),
+                alt.Tooltip("opened:N", title="First arrivals"),
+                alt.Tooltip("closed:N", title="Closed"),
+            ],
+        )
+    )
+    text = alt.Chart(frame).encode(longitude="longitude:Q", latitude="latitude:Q", text="camp:N")
+    above = text.transform_filter("!datum.below").mark_text(dy=-14, fontSize=12, fontWeight="bold")
+    below = text.transform_filter("datum.below").mark_text(dy=16, fontSize=12, fontWeight="bold")
+    return (
+        alt.layer(base, points, above, below, description=description)
+        .project("albersUsa")
+        .properties(width=640, height=400)
+    )
+
+
+def removals_chart() -> alt.VConcatChart:
+    """Removals (yearly figures) and people with final orders of removal, for Cambodia, Laos and Vietnam.
+
+    Each point is one published figure, with who reported it; multi-year totals are left out of the
+    chart (they are in data/removals) because they cannot be compared with yearly counts.
+    """
+    from .data import load_removals
+
+    data = load_removals()
+    data = data[data["value"].notna()].copy()
+    span_days = (data["period_end"] - data["period_start"]).dt.days
+    yearly = data[(data["measure"] == "removals") & span_days.between(0, 366)]
+    orders = data[(data["measure"] == "final-orders") & (data["subgroup"] == "all")]
+
+    def frame(rows: pd.DataFrame) -> pd.DataFrame:
+        qualifier = rows["value_qualifier"].map({"about": "about ", "more-than": "more than "}).fillna("")
+        return pd.DataFrame(
+            {
+                "date": rows["period_end"].dt.strftime("%Y-%m-%d"),
+                "country": rows["country"].astype(str).str.replace("cambodia-laos-vietnam", "all three"),
+                "value": rows["value"].astype(int),
+                "label": qualifier + rows["value"].map("{:,}".format),
+                "reporter": rows["reporter"].astype(str),
+                "reporter_type": rows["reporter_type"].astype(str),
+            }
+        )
+
+    def panel(rows: pd.DataFrame, title: str, y_title: str) -> alt.LayerChart:
+        base = alt.Chart(frame(rows), title=title).encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+            y=alt.Y("value:Q", title=y_title),
+            color=alt.Color("country:N", legend=alt.Legend(orient="bottom", title="Country")),
+            shape=alt.Shape("reporter_type:N", legend=alt.Legend(orient="bottom", title="Reported by")),
+            tooltip=[
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("label:N", title="Figure"),
+                alt.Tooltip("date:T", title="As of", format="%B %Y"),
+                alt.Tooltip("reporter:N", title="Reporter"),
+            ],
+        )
+        return (
+            base.mark_point(filled=True, size=110)
+            + base.mark_text(dx=8, align="left", fontSize=11).encode(text="label:N")
+        ).properties(width=600, height=190)
+
+    description = (
+        f"Two panels of published figures for Cambodia, Laos and Vietnam. Top: {len(yearly)} yearly counts of "
+        f"removals, between {int(yearly['value'].min())} and {int(yearly['value'].max())} a year. Bottom: "
+        f"{len(orders)} counts of people with final orders of removal, from "
+        f"{int(orders['value'].min()):,} to {int(orders['value'].max()):,}, reported by government agencies, "
+        "community groups and the press between "
+        f"{orders['period_end'].dt.year.min()} and {orders['period_end'].dt.year.max()}."
+    )
+    return alt.vconcat(
+        panel(yearly, "Removals in one fiscal or calendar year", "people removed"),
+        panel(orders, "People with final orders of removal (a running total on a given date)", "people"),
+        description=description,
+    )
+
+
+def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> alt.FacetChart:
+    """Counts of hate incidents and crimes from different collectors, one panel per collector.
+
+    Each panel has its own scale: the collectors count different things (crimes reported by police,
+    self-reports, city counts), so their numbers should be compared for trend, not size.
+    """
+    from .data import load_incidents
+
+    data = load_incidents()
+    wanted = set(groups)
+    data = data[data["target_group"].map(lambda g: bool(wanted & set(g))) & data["period_end"].notna()]
+    if data.empty:
+        raise ValueError(f"no incident figures for {sorted(wanted)}; see data/incidents for the target groups")
+    collector = data["collector"].astype(str).str.replace(r"\s*\(.*\)$", "", regex=True)
+    frame = pd.DataFrame(
+        {
+            "date": data["period_end"].dt.strftime("%Y-%m-%d"),
+            "collector": collector,
+            "what": data["measure"].astype(str).str.replace("-", " "),
+            "group": data["target_group"].map(", ".join),
+            "value": data["value"].astype(int),
+            "label": data["value"].map("{:,}".format),
+            "release": data["release"].astype(str),
+        }
+    )
+    description = (
+        f"Counts of {', '.join(sorted(wanted))} hate incidents or crimes from {frame['collector'].nunique()} "
+        f"collectors ({', '.join(sorted(frame['collector'].unique()))}), {frame['date'].min()[:4]} to "
+        f"{frame['date'].max()[:4]}, one panel each with its own scale, because each collector counts "
+        "something different."
+    )
+    base = alt.Chart().encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y("value:Q", title="count"),
+        color=alt.Color("what:N", legend=alt.Legend(orient="bottom", title="What is counted", labelLimit=400)),
+        shape=alt.Shape("group:N", legend=alt.Legend(orient="bottom", title="Targeted group", labelLimit=400)),
+        tooltip=[
+            alt.Tooltip("collector:N", title="Collector"),
+            alt.Tooltip("what:N", title="What is counted"),
+            alt.Tooltip("group:N", title="Group"),
+            alt.Tooltip("label:N", title="Count"),
+            alt.Tooltip("date:T", title="Period ending", format="%B %Y"),
+            alt.Tooltip("release:N", title="Release"),
+        ],
+    )
+    layers = base.mark_point(filled=True, size=90) + base.mark_text(dy=-10, fontSize=11).encode(text="label:N")
+    return (
+        layers.properties(width=560, height=120)
+        .facet(
+            row=alt.Row(
+                "collector:N",
+                title=None,
+                header=alt.Header(
+                    labelOrient="top", labelAnchor="start", labelFontSize=13, labelFontWeight="bold", labelLimit=600
+                ),
+            ),
+            data=frame,
+            description=description,
+        )
+        .resolve_scale(y="independent")
     )

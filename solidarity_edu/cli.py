@@ -42,9 +42,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_lint(args: argparse.Namespace) -> int:
     from .course import load_course
-    from .lint import lint_course
+    from .lint import lint_course, lint_lesson
 
-    problems = lint_course(load_course(args.course))
+    course = load_course(args.course)
+    if args.notebooks:
+        seen: dict[str, str] = {}
+        problems = [p for path in args.notebooks for p in lint_lesson(path, course, seen)]
+    else:
+        problems = lint_course(course)
     for problem in problems:
         print(problem)
     if problems:
@@ -91,6 +96,7 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_cmd_build)
 
     lint = sub.add_parser("lint", help="check every lesson against the tag contract and conventions")
+    lint.add_argument("notebooks", nargs="*", type=Path, help="only these notebooks (default: every lesson)")
     lint.set_defaults(func=_cmd_lint)
 
     lab = sub.add_parser("lab", help="open JupyterLab on the lessons")

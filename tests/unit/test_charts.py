@@ -11,7 +11,7 @@ def test_course_map_has_description_and_renders_offline_for_jupyterlab(root, mon
     monkeypatch.setenv("SOLIDARITY_EDU_ROOT", str(root))
     chart = charts.course_map("community")
     spec = chart.to_dict()
-    assert "lessons" in spec["description"] and "community study circle" in spec["description"]
+    assert "lesson" in spec["description"] and "community study circle audience" in spec["description"]
     bundle, metadata = chart._repr_mimebundle_()
     assert bundle[VEGA_LITE_MIME]["$schema"].endswith("/v5.json")  # JupyterLab 4 draws v5 offline
     assert metadata[CHART_META]["schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
