@@ -100,16 +100,25 @@ def test_welcome_lesson_runs_offline_in_jupyterlab(lab):
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60000)
         try:
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+            # The kernel must be connected (status bar "... | Idle"), not only the page drawn.
+            page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle$")).first.wait_for(timeout=60000)
+            page.locator(".jp-Notebook .jp-Cell").first.click()
+            for _attempt in range(3):
+                page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+                page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+                try:
+                    page.locator(".jp-InputPrompt", has_text="[1]").first.wait_for(state="attached", timeout=20000)
+                    break
+                except Exception:
+                    continue  # run-all arrived before the kernel session was ready; a person would click again
+            # Vega draws the chart itself as canvas.marks or svg.marks (not the small icons of its menu);
+            # JupyterLab 4 hides off-screen cells, so "attached" is the right test, not "visible".
+            chart = page.locator(".jp-OutputArea-output canvas.marks, .jp-OutputArea-output svg.marks")
+            chart.first.wait_for(state="attached", timeout=120000)
+            page.locator(".jp-OutputArea-output textarea").first.wait_for(state="attached", timeout=60000)
+            assert page.locator(".jp-OutputArea-output .jp-RenderedText:has-text('Traceback')").count() == 0
         except Exception:
-            page.screenshot(path=str(_ARTIFACTS / "jupyterlab-failure.png"))
+            page.screenshot(path=str(_ARTIFACTS / "jupyterlab-failure.png"), full_page=True)
             raise
-        chart = page.locator(
-            ".jp-RenderedVegaCommon5 svg, .jp-RenderedVegaCommon5 canvas, .vega-embed svg, .vega-embed canvas"
-        )
-        chart.first.wait_for(timeout=60000)
-        page.locator(".jp-OutputArea-output textarea").first.wait_for(timeout=30000)
-        assert page.locator(".jp-OutputArea-output .jp-RenderedText:has-text('Traceback')").count() == 0
         browser.close()
     assert off_host == [], f"JupyterLab tried to reach the network: {off_host}"
