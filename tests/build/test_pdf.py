@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 
 import nbformat
@@ -10,25 +12,32 @@ from conftest import require_tool
 from pypdf import PdfReader
 
 from solidarity_edu.course import load_course
-from solidarity_edu.tags import cell_tags
+from solidarity_edu.tags import cell_tags, keeps
 
 
-def _lesson_texts(root, lesson_id):
+def _normal(text: str) -> str:
+    """Words only (letters and digits), as both the notebook and pdftotext can agree on them."""
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def _lesson_texts(root, lesson_id, kind, audience):
+    """(prompt questions, answer-key snippets) of the cells this output keeps for this audience."""
     nb = nbformat.read(root / "notebooks" / f"{lesson_id}.ipynb", as_version=4)
     prompts, keys = [], []
     for cell in nb.cells:
         tags = cell_tags(cell)
-        if "prompt" in tags:
-            prompts.append(cell.source.split('"')[3])  # the question: second string literal
-        if "answer-key" in tags:
-            keys.append(" ".join(cell.source.split()[2:8]))
+        if "prompt" in tags and keeps(cell, kind, audience):
+            call = next(n for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Call))
+            prompts.append(_normal(call.args[1].value))
+        if "answer-key" in tags and keeps(cell, "guide", audience):
+            keys.append(" ".join(_normal(cell.source).split()[1:15]))
     return prompts, keys
 
 
 def _pdftext(path):
     require_tool("pdftotext", "poppler-utils")
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return " ".join(text.split())
+    return _normal(text)
 
 
 def _lessons(root):
@@ -41,12 +50,12 @@ def test_pdfs_open_with_real_text_and_right_content(real_exports, root, kind):
     for lesson_id, audience in _lessons(root):
         path = real_exports / lesson_id / audience / f"{kind}.pdf"
         reader = PdfReader(path)
-        assert 1 <= len(reader.pages) <= 20, f"{path}: {len(reader.pages)} pages"
+        assert 1 <= len(reader.pages) <= 30, f"{path}: {len(reader.pages)} pages"
         text = _pdftext(path)
-        prompts, keys = _lesson_texts(root, lesson_id)
+        prompts, keys = _lesson_texts(root, lesson_id, kind, audience)
         assert prompts and keys
         for prompt in prompts:
-            assert " ".join(prompt.split()) in text, f"{path} lacks prompt {prompt!r}"
+            assert prompt in text, f"{path} lacks prompt {prompt!r}"
         for key in keys:
             if kind == "worksheet":
                 assert key not in text, f"{path} shows answer-key text {key!r}"
@@ -55,8 +64,8 @@ def test_pdfs_open_with_real_text_and_right_content(real_exports, root, kind):
 
 
 def test_worksheet_print_size_and_writing_space(real_exports):
-    """Base font at least 11 pt; each ruled line at least 8 mm apart (room to write by hand)."""
+    """Base font 11 pt (the floor); each ruled line at least 8 mm apart (room to write by hand)."""
     html = (real_exports / "00-welcome/high-school/worksheet.html").read_text()
-    assert "font-size: 12pt" in html
+    assert "font-size: 11pt" in html
     assert ".se-rule { border-bottom: 1px solid var(--rule); height: 9mm; }" in html
     assert html.count('class="se-rule"') >= 6
