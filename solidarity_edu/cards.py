@@ -64,7 +64,7 @@ def event_list(
     events = select_events(era, ids, start, end)
     rows = []
     for _, row in events.iterrows():
-        mark = " ✊" if row["is_resistance"] else ""
+        mark = " ★" if row["is_resistance"] else ""
         rows.append(
             f"<tr><td>{html.escape(format_date(row['date'], row['date_precision']))}</td>"
             f"<td>{html.escape(str(row['title']))}{mark}</td>"
@@ -72,7 +72,7 @@ def event_list(
         )
     markup = (
         '<table class="se-event-table"><caption>Events on the timeline '
-        "(✊ marks resistance, organizing, redress or solidarity)</caption>"
+        "(★ marks resistance, organizing, redress or solidarity)</caption>"
         '<thead><tr><th scope="col">Date</th><th scope="col">Event</th><th scope="col">Communities</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
