@@ -392,3 +392,28 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
         )
         .resolve_scale(y="independent")
     )
+
+
+def self_assessment_chart(
+    ratings: dict[str, int], steps: int = 5, low: str = "Not yet", high: str = "Strongly"
+) -> alt.Chart:
+    """A learner's own ratings (from exercises.scale) as labelled bars on a 1-to-``steps`` scale."""
+    frame = pd.DataFrame({"practice": list(ratings), "rating": [int(v) for v in ratings.values()]})
+    strongest = frame.loc[frame["rating"].idxmax(), "practice"]
+    description = (
+        f"Bar chart of your ratings of {len(frame)} items on a scale from 1 ({low}) to {steps} ({high}); "
+        f"the highest is {strongest} at {frame['rating'].max()}."
+    )
+    base = alt.Chart(frame, description=description).encode(
+        y=alt.Y("practice:N", sort=None, title=None),
+        x=alt.X(
+            "rating:Q",
+            scale=alt.Scale(domain=[0, steps]),
+            axis=alt.Axis(tickMinStep=1),
+            title=f"1 = {low}, {steps} = {high}",
+        ),
+        tooltip=["practice:N", "rating:Q"],
+    )
+    bars = base.mark_bar(color=PALETTE[2])
+    labels = base.mark_text(align="left", dx=4, fontSize=13).encode(text="rating:Q")
+    return (bars + labels).properties(width=420, description=description)

@@ -79,6 +79,39 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_journal_export(args: argparse.Namespace) -> int:
+    from .journal import Journal
+    from .journal_export import export
+
+    journal = Journal(args.journal) if args.journal else Journal()
+    output = args.output or Path(f"my-journal.{args.format}")
+    export(journal, args.format, output)
+    log.info("wrote your journal to %s", output)
+    return 0
+
+
+def _cmd_journal_delete(args: argparse.Namespace) -> int:
+    from .journal import Journal
+
+    journal = Journal(args.journal) if args.journal else Journal()
+    if not journal.exists():
+        log.info("there is no journal at %s: nothing to delete", journal.path)
+        return 0
+    if not args.yes:
+        print(f"This deletes every answer in {journal.path}. It cannot be undone.", file=sys.stderr)
+        print("Export it first with: solidarity-edu journal export --format md", file=sys.stderr)
+        try:
+            reply = input("Type DELETE to delete your journal: ")
+        except EOFError:
+            reply = ""
+        if reply.strip() != "DELETE":
+            print("Not deleted.", file=sys.stderr)
+            return 1
+    for path in journal.delete():
+        log.info("deleted %s", path)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="solidarity-edu", description=__doc__)
     p.add_argument("--course", type=Path, default=Path("notebooks/course.yaml"), help="course.yaml to use")
@@ -102,6 +135,22 @@ def parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="open JupyterLab on the lessons")
     lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="extra arguments for jupyter lab")
     lab.set_defaults(func=_cmd_lab)
+
+    journal = sub.add_parser("journal", help="your private journal of answers")
+    journal.add_argument(
+        "--journal",
+        type=Path,
+        default=None,
+        help="journal file (default: $SOLIDARITY_EDU_JOURNAL or ~/.local/share/solidarity-edu/)",
+    )
+    journal_sub = journal.add_subparsers(dest="journal_command", required=True)
+    exp = journal_sub.add_parser("export", help="write your answers to a file you keep")
+    exp.add_argument("--format", choices=["md", "html", "pdf"], default="md")
+    exp.add_argument("--output", type=Path, default=None, help="file to write (default: my-journal.FORMAT)")
+    exp.set_defaults(func=_cmd_journal_export)
+    delete = journal_sub.add_parser("delete", help="delete your journal (asks first)")
+    delete.add_argument("--yes", action="store_true", help="do not ask")
+    delete.set_defaults(func=_cmd_journal_delete)
 
     data = sub.add_parser("data", help="datasets")
     data_sub = data.add_subparsers(dest="data_command", required=True)

@@ -1,25 +1,34 @@
 """Activities learners answer in widgets. One short call per activity in a lesson::
 
-    reflect("00-hopes", "What do you hope this course will help you do?")
-    choose("00-privacy", "Who can read your reflections?", ["Only me", "My teacher", "Everyone"],
-           answer="Only me", feedback={"My teacher": "Not unless you choose to share them."})
+    reflect("07-who", "Who do I want to stand in solidarity with?")
+    choose("00-privacy", "Who can read your reflections?", ["Only me", "My teacher"], answer="Only me")
+    order_events("01-order", "Put these laws in order", ["Page Act", "Exclusion Act", "Geary Act"])
+    scale("08-five-cs", "Rate your group", ["Clarity", "Centering"], low="Not yet", high="Strongly")
+    scenario("09-bus", "On a bus, someone is harassed ...", {"Distract": "...", "Direct": "..."})
+    action_plan("09-plan")
 
-Each call shows a live widget in JupyterLab and carries a static form (the question and room to
-write) that the build prints on worksheets. Answers go to the private journal, never to the notebook.
+Each call shows a live widget in JupyterLab and carries a static form (the question and room to write)
+that the build prints on worksheets. Answers go to the learner's private journal, never into the
+notebook. Every widget has a visible label, works with the keyboard (Tab, arrows, Enter, Space), and
+speaks to the learner in plain language: a problem shows a sentence, never a traceback.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import random
 import threading
+from collections.abc import Callable
 from typing import Any
 
-from .journal import Journal, JournalError
+from .journal import Entry, Journal, JournalError
 from .tags import STATIC_FORM_CLASS
 
 log = logging.getLogger(__name__)
 AUTOSAVE_SECONDS = 1.5
+SAVE_FAILED = "Could not save: your answer is still here. Copy it somewhere safe and tell your facilitator."
+PRIVATE_NOTE = "Private: only you see your answer unless you choose to share it."
 
 
 class _Activity:
@@ -35,68 +44,136 @@ class _Activity:
         return bundle
 
 
-def _form(prompt_id: str, label: str, question: str, body: str, private: bool) -> str:
-    note = (
-        '<p class="se-private-note">Private: only you see your answer unless you choose to share it.</p>'
-        if private
-        else ""
-    )
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _form(prompt_id: str, label: str, question: str, body: str, note: str = "") -> str:
+    note_html = f'<p class="se-private-note">{_e(note)}</p>' if note else ""
     return (
-        f'<div class="{STATIC_FORM_CLASS} se-prompt" data-prompt-id="{html.escape(prompt_id, quote=True)}">'
-        f'<p class="se-prompt-label">{label}</p>'
-        f'<p class="se-prompt-text">{html.escape(question)}</p>{note}{body}</div>'
+        f'<div class="{STATIC_FORM_CLASS} se-prompt" data-prompt-id="{_e(prompt_id)}">'
+        f'<p class="se-prompt-label">{_e(label)}</p><p class="se-prompt-text">{_e(question)}</p>'
+        f"{note_html}{body}</div>"
     )
 
 
-def _status_text(entry: Any) -> str:
-    return f"Saved privately at {entry.saved_at[11:16]}" if entry else "Not saved yet"
+def _rules(lines: int) -> str:
+    return "".join('<div class="se-rule"></div>' for _ in range(lines))
 
 
-def reflect(prompt_id: str, question: str, lines: int = 6, private: bool = True) -> _Activity:
-    """A free-text reflection, saved to the private journal as the learner types and on Save."""
+def _boxes(options: list[str]) -> str:
+    items = "".join(f'<li><span class="se-box"></span>{_e(o)}</li>' for o in options)
+    return f'<ul class="se-options">{items}</ul>'
+
+
+def _check_id(prompt_id: str) -> None:
+    if not isinstance(prompt_id, str) or not prompt_id.strip():
+        raise ValueError("every activity needs a prompt id as its first argument, e.g. reflect('07-who', '...')")
+
+
+class _Store:
+    """The journal for one prompt, with a status line that says what happened in plain words."""
+
+    def __init__(self, prompt_id: str, question: str = "") -> None:
+        import ipywidgets as w
+
+        self.prompt_id, self.question = prompt_id, question
+        self.journal = Journal()
+        self.status = w.HTML(value="", layout=w.Layout(margin="0 0 0 0.8em"))
+        try:
+            self.last: Entry | None = self.journal.latest(prompt_id)
+        except JournalError as err:
+            log.warning("%s", err)
+            self.last = None
+            self.status.value = "Your journal could not be opened, so answers will not be kept. Tell your facilitator."
+            return
+        self.status.value = self._saved_text(self.last) if self.last else "Not saved yet"
+
+    @staticmethod
+    def _saved_text(entry: Entry) -> str:
+        return f"Saved privately at {entry.saved_at[11:16]}"
+
+    def save(self, value: Any) -> bool:
+        try:
+            self.last = self.journal.save(self.prompt_id, value, self.question)
+        except JournalError as err:
+            log.warning("%s", err)
+            self.status.value = SAVE_FAILED
+            return False
+        self.status.value = self._saved_text(self.last)
+        return True
+
+    def last_value(self, default: Any = None, kind: type | tuple[type, ...] = object) -> Any:
+        value = self.last.value if self.last else default
+        return value if isinstance(value, kind) else default
+
+
+def _question(question: str) -> Any:
     import ipywidgets as w
 
-    journal = Journal()
-    try:
-        last = journal.latest(prompt_id)
-    except JournalError as err:
-        log.warning("%s", err)
-        last = None
+    return w.HTML(f'<p class="se-question" style="margin:0.2em 0"><strong>{_e(question)}</strong></p>')
+
+
+def _button(label: str, tooltip: str, on_click: Callable[..., None]) -> Any:
+    import ipywidgets as w
+
+    button = w.Button(description=label, tooltip=tooltip, layout=w.Layout(width="auto"))
+
+    def safe(*args: Any) -> None:
+        try:
+            on_click(*args)
+        except Exception:  # a learner never sees a traceback
+            log.exception("activity button %r failed", label)
+
+    button.on_click(safe)
+    return button
+
+
+def reflect(prompt_id: str, question: str, lines: int = 6, optional: bool = False, private: bool = True) -> _Activity:
+    """A free-text reflection, saved to the private journal as the learner types and on Save.
+
+    ``optional=True`` tells the learner the question can be skipped (use it for anything personal)."""
+    import ipywidgets as w
+
+    _check_id(prompt_id)
+    store = _Store(prompt_id, question)
     area = w.Textarea(
-        value=str(last.value) if last else "",
+        value=store.last_value("", str),
         placeholder="Type your answer here. It is saved on this computer only.",
+        description="Your answer",
+        style={"description_width": "initial"},
         layout=w.Layout(width="100%", height=f"{max(3, lines) * 1.6}em"),
     )
-    label = w.HTML(f"<label><strong>{html.escape(question)}</strong></label>")
-    save = w.Button(description="Save", tooltip="Save this answer to your private journal", icon="save")
-    status = w.HTML(_status_text(last))
     timer: list[threading.Timer] = []
 
-    def do_save(*_: Any) -> None:
-        try:
-            entry = journal.save(prompt_id, area.value)
-            status.value = _status_text(entry)
-        except JournalError as err:
-            status.value = (
-                "Could not save: your text is still in the box. Copy it somewhere safe and tell your facilitator."
-            )
-            log.warning("%s", err)
-
-    def on_type(change: dict) -> None:
-        for t in timer:
-            t.cancel()
+    def save_now(*_: Any) -> None:
+        for pending in timer:
+            pending.cancel()
         timer.clear()
-        status.value = "Unsaved changes…"
-        t = threading.Timer(AUTOSAVE_SECONDS, do_save)
-        t.daemon = True
-        timer.append(t)
-        t.start()
+        store.save(area.value)
+
+    def on_type(_change: dict) -> None:
+        for pending in timer:
+            pending.cancel()
+        timer.clear()
+        store.status.value = "Unsaved changes…"
+        pending = threading.Timer(AUTOSAVE_SECONDS, save_now)
+        pending.daemon = True
+        timer.append(pending)
+        pending.start()
 
     area.observe(on_type, names="value")
-    save.on_click(do_save)
-    box = w.VBox([label, area, w.HBox([save, status])])
-    rules = "".join('<div class="se-rule"></div>' for _ in range(lines))
-    return _Activity(box, _form(prompt_id, "Reflect", question, rules, private), question)
+    parts = [_question(question)]
+    notes = []
+    if optional:
+        notes.append("You can skip this question.")
+    if private:
+        notes.append(PRIVATE_NOTE)
+    if notes:
+        parts.append(w.HTML(f'<p style="margin:0;font-size:0.9em">{_e(" ".join(notes))}</p>'))
+    parts += [area, w.HBox([_button("Save", "Save this answer to your private journal", save_now), store.status])]
+    label = "Reflect (optional)" if optional else "Reflect"
+    return _Activity(w.VBox(parts), _form(prompt_id, label, question, _rules(lines), " ".join(notes)), question)
 
 
 def choose(
@@ -109,38 +186,265 @@ def choose(
     """A multiple-choice check with feedback for each option; the choice is saved to the journal."""
     import ipywidgets as w
 
+    _check_id(prompt_id)
     if answer is not None and answer not in options:
         raise ValueError(f"choose({prompt_id!r}): answer {answer!r} is not one of the options {options}")
+    unknown = sorted(set(feedback or {}) - set(options))
+    if unknown:
+        raise ValueError(f"choose({prompt_id!r}): feedback for {unknown[0]!r}, which is not one of the options")
     feedback = feedback or {}
-    journal = Journal()
-    try:
-        last = journal.latest(prompt_id)
-    except JournalError:
-        last = None
+    store = _Store(prompt_id, question)
+    previous = store.last_value(None, str)
     radios = w.RadioButtons(
-        options=options, value=last.value if last and last.value in options else None, layout=w.Layout(width="auto")
+        options=options,
+        value=previous if previous in options else None,
+        description="Your choice",
+        style={"description_width": "initial"},
+        layout=w.Layout(width="auto"),
     )
-    label = w.HTML(f"<strong>{html.escape(question)}</strong>")
-    check = w.Button(description="Check my answer")
     out = w.HTML("")
 
     def on_check(*_: Any) -> None:
         if radios.value is None:
             out.value = "Pick one of the options first."
             return
-        try:
-            journal.save(prompt_id, radios.value)
-        except JournalError as err:
-            log.warning("%s", err)
+        store.save(radios.value)
         text = feedback.get(radios.value, "")
         if answer is not None:
             verdict = "Yes, that's right." if radios.value == answer else "Not quite. Have another look."
             text = f"{verdict} {text}".strip()
-        out.value = html.escape(text)
+        out.value = _e(text)
 
-    check.on_click(on_check)
-    items = "".join(f'<li><span class="se-box"></span>{html.escape(o)}</li>' for o in options)
-    box = w.VBox([label, radios, check, out])
-    return _Activity(
-        box, _form(prompt_id, "Choose one", question, f'<ul class="se-options">{items}</ul>', False), question
+    box = w.VBox(
+        [_question(question), radios, w.HBox([_button("Check my answer", "Check", on_check), store.status]), out]
     )
+    return _Activity(box, _form(prompt_id, "Choose one", question, _boxes(options)), question)
+
+
+def _shuffled(prompt_id: str, items: list[str]) -> list[str]:
+    """The same mixed-up order every time for this prompt, never already correct."""
+    order = list(items)
+    random.Random(prompt_id).shuffle(order)
+    if order == list(items):
+        order = order[1:] + order[:1]
+    return order
+
+
+def order_events(prompt_id: str, question: str, items: list[str], feedback: str = "") -> _Activity:
+    """Put items in order (``items`` is the correct order; the learner gets them mixed up).
+
+    Each row has Up and Down buttons, so the activity works with the keyboard alone."""
+    import ipywidgets as w
+
+    _check_id(prompt_id)
+    if len(items) < 2 or len(set(items)) != len(items):
+        raise ValueError(f"order_events({prompt_id!r}): give at least two different items, in the correct order")
+    store = _Store(prompt_id, question)
+    saved = store.last_value(None, list)
+    order = saved if saved and sorted(saved) == sorted(items) else _shuffled(prompt_id, items)
+    rows = w.VBox([])
+    out = w.HTML("")
+
+    def move(index: int, step: int) -> None:
+        target = index + step
+        if 0 <= target < len(order):
+            order[index], order[target] = order[target], order[index]
+            draw()
+
+    def draw() -> None:
+        children = []
+        for i, item in enumerate(order):
+            up = _button("Up", f"Move '{item}' up", lambda *_, i=i: move(i, -1))
+            down = _button("Down", f"Move '{item}' down", lambda *_, i=i: move(i, 1))
+            up.disabled, down.disabled = i == 0, i == len(order) - 1
+            children.append(
+                w.HBox([w.HTML(f"<span>{i + 1}. {_e(item)}</span>", layout=w.Layout(width="32em")), up, down])
+            )
+        rows.children = children
+
+    def on_check(*_: Any) -> None:
+        store.save(list(order))
+        right = sum(a == b for a, b in zip(order, items, strict=True))
+        if right == len(items):
+            out.value = _e(f"All {right} are in the right order. {feedback}".strip())
+        else:
+            out.value = _e(f"{right} of {len(items)} are in the right place. Look again at the ones in between.")
+
+    draw()
+    box = w.VBox(
+        [_question(question), rows, w.HBox([_button("Check the order", "Check", on_check), store.status]), out]
+    )
+    listing = "".join(
+        f'<li><span class="se-box se-box-wide"></span>{_e(item)}</li>' for item in _shuffled(prompt_id, items)
+    )
+    body = f'<p class="se-private-note">Number them from 1 (first) to {len(items)}.</p><ul class="se-options">{listing}</ul>'
+    return _Activity(box, _form(prompt_id, "Put in order", question, body), question)
+
+
+def scale(
+    prompt_id: str,
+    question: str,
+    items: list[str],
+    low: str = "Not yet",
+    high: str = "Strongly",
+    steps: int = 5,
+) -> _Activity:
+    """A self-assessment: one slider per item (1 to ``steps``), then a bar chart of the answers."""
+    import ipywidgets as w
+
+    _check_id(prompt_id)
+    if not items or not 2 <= steps <= 10:
+        raise ValueError(f"scale({prompt_id!r}): give at least one item and between 2 and 10 steps")
+    store = _Store(prompt_id, question)
+    saved = store.last_value({}, dict)
+    sliders = [
+        w.IntSlider(
+            value=int(saved.get(item, 1)) if str(saved.get(item, "")).isdigit() else 1,
+            min=1,
+            max=steps,
+            description=item,
+            style={"description_width": "16em"},
+            layout=w.Layout(width="34em"),
+        )
+        for item in items
+    ]
+    chart = w.Output()
+
+    def show(*_: Any) -> None:
+        from .charts import self_assessment_chart
+
+        ratings = {s.description: s.value for s in sliders}
+        store.save(ratings)
+        data, metadata = self_assessment_chart(ratings, steps, low, high)._repr_mimebundle_()
+        chart.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+
+    legend = w.HTML(
+        f'<p style="margin:0">1 = {_e(low)}, {steps} = {_e(high)}. Use the arrow keys to move a slider.</p>'
+    )
+    box = w.VBox(
+        [
+            _question(question),
+            legend,
+            *sliders,
+            w.HBox([_button("Save and show my chart", "Save", show), store.status]),
+            chart,
+        ]
+    )
+    head = "".join(f'<th scope="col">{n}</th>' for n in range(1, steps + 1))
+    rows = "".join(
+        f'<tr><th scope="row">{_e(item)}</th>' + '<td><span class="se-circle"></span></td>' * steps + "</tr>"
+        for item in items
+    )
+    body = (
+        f'<p class="se-private-note">Circle one number in each row: 1 = {_e(low)}, {steps} = {_e(high)}.</p>'
+        f'<table class="se-scale"><thead><tr><td></td>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    )
+    return _Activity(box, _form(prompt_id, "Rate", question, body), question)
+
+
+def scenario(prompt_id: str, situation: str, options: dict[str, str], best: list[str] | str | None = None) -> _Activity:
+    """A situation with choices; each choice shows its own feedback. ``best`` names the strongest ones."""
+    import ipywidgets as w
+
+    _check_id(prompt_id)
+    if len(options) < 2:
+        raise ValueError(f"scenario({prompt_id!r}): give at least two choices, each with its feedback")
+    best = [best] if isinstance(best, str) else list(best or [])
+    unknown = [b for b in best if b not in options]
+    if unknown:
+        raise ValueError(f"scenario({prompt_id!r}): best choice {unknown[0]!r} is not one of the choices")
+    store = _Store(prompt_id, situation)
+    previous = store.last_value(None, str)
+    radios = w.RadioButtons(
+        options=list(options),
+        value=previous if previous in options else None,
+        description="What would you do?",
+        style={"description_width": "initial"},
+        layout=w.Layout(width="auto"),
+    )
+    out = w.HTML("")
+
+    def on_choose(*_: Any) -> None:
+        if radios.value is None:
+            out.value = "Pick one of the choices first."
+            return
+        store.save(radios.value)
+        verdict = ""
+        if best:
+            verdict = "A strong choice. " if radios.value in best else "Worth thinking about another choice too. "
+        out.value = _e(verdict + options[radios.value])
+
+    question = situation
+    box = w.VBox(
+        [
+            _question(question),
+            radios,
+            w.HBox([_button("See what happens", "Show feedback", on_choose), store.status]),
+            out,
+        ]
+    )
+    return _Activity(
+        box, _form(prompt_id, "Scenario: what would you do?", question, _boxes(list(options)) + _rules(2)), question
+    )
+
+
+RISK_LEVELS = ["Low: little risk to me or others", "Medium: some risk, with support", "High: real risk, with planning"]
+COMMITMENTS = ["Once", "A few times", "Every month", "Ongoing"]
+_PLAN_FIELDS = [
+    ("what", "What will you do?"),
+    ("with_whom", "With whom? (a group, a friend, an organization)"),
+    ("first_step", "Your first step"),
+    ("by_when", "By when?"),
+]
+
+
+def action_plan(prompt_id: str) -> _Activity:
+    """The learner's action plan: what, with whom, risk and commitment level, first step, by when."""
+    import ipywidgets as w
+
+    _check_id(prompt_id)
+    store = _Store(prompt_id, "My action plan")
+    saved = store.last_value({}, dict)
+    texts = {
+        key: w.Textarea(
+            value=str(saved.get(key, "")),
+            description=label,
+            style={"description_width": "16em"},
+            layout=w.Layout(width="100%", height="3.2em"),
+        )
+        for key, label in _PLAN_FIELDS
+    }
+    risk = w.Dropdown(
+        options=RISK_LEVELS,
+        value=saved.get("risk") if saved.get("risk") in RISK_LEVELS else RISK_LEVELS[0],
+        description="Risk level",
+        style={"description_width": "16em"},
+    )
+    commitment = w.Dropdown(
+        options=COMMITMENTS,
+        value=saved.get("commitment") if saved.get("commitment") in COMMITMENTS else COMMITMENTS[0],
+        description="Commitment",
+        style={"description_width": "16em"},
+    )
+
+    def save(*_: Any) -> None:
+        store.save({**{k: t.value for k, t in texts.items()}, "risk": risk.value, "commitment": commitment.value})
+
+    question = "My action plan"
+    box = w.VBox(
+        [
+            _question(question),
+            texts["what"],
+            texts["with_whom"],
+            risk,
+            commitment,
+            texts["first_step"],
+            texts["by_when"],
+            w.HBox([_button("Save my plan", "Save your plan to your private journal", save), store.status]),
+        ]
+    )
+    fields = "".join(f'<p class="se-field-label">{_e(label)}</p>{_rules(2)}' for _, label in _PLAN_FIELDS[:2])
+    fields += f'<p class="se-field-label">Risk level</p>{_boxes(RISK_LEVELS)}'
+    fields += f'<p class="se-field-label">Commitment</p>{_boxes(COMMITMENTS)}'
+    fields += "".join(f'<p class="se-field-label">{_e(label)}</p>{_rules(1)}' for _, label in _PLAN_FIELDS[2:])
+    return _Activity(box, _form(prompt_id, "Action plan", question, fields, PRIVATE_NOTE), question)
