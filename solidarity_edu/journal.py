@@ -99,7 +99,7 @@ class Journal:
                     conn.execute("ALTER TABLE answers ADD COLUMN question TEXT")
                 return
             except sqlite3.OperationalError as err:
-                if "locked" not in str(err) and "busy" not in str(err) or attempt == 49:
+                if ("locked" not in str(err) and "busy" not in str(err)) or attempt == 49:
                     raise
                 time.sleep(0.05 + 0.01 * attempt)
 

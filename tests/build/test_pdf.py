@@ -28,7 +28,8 @@ def _lesson_texts(root, lesson_id, kind, audience):
         tags = cell_tags(cell)
         if "prompt" in tags and keeps(cell, kind, audience):
             call = next(n for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Call))
-            prompts.append(_normal(call.args[1].value))
+            question = call.args[1].value if len(call.args) > 1 else "My action plan"
+            prompts.append(_normal(question))
         if "answer-key" in tags and keeps(cell, "guide", audience):
             keys.append(" ".join(_normal(cell.source).split()[1:15]))
     return prompts, keys
