@@ -82,43 +82,108 @@ def lab(tmp_path_factory, root):
                 os.killpg(proc.pid, signal.SIGKILL)
 
 
-def test_welcome_lesson_runs_offline_in_jupyterlab(lab):
+OFF_HOST = re.compile(r"^(?!http://127\.0\.0\.1:|ws://127\.0\.0\.1:|data:|blob:|about:).*")
+
+
+def _menu(page, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}")).click()
+
+
+def _open_and_run_all(page, base: str, token: str, notebook: str) -> None:
+    """Open a lesson and run every cell, as a learner would (menu Run > Run All Cells)."""
+    # A workspace of its own, reset, so tabs from another test are not restored beside this lesson.
+    workspace = f"t{secrets.token_hex(4)}"
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/notebooks/{notebook}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
+    # The kernel must be connected (status bar "... | Idle"), not only the page drawn.
+    page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle$")).first.wait_for(timeout=60000)
+    page.locator(".jp-Notebook .jp-Cell:visible").first.click()
+    prompts = "[...document.querySelectorAll('.jp-InputPrompt')].map(e => e.textContent).join('|')"
+    for _attempt in range(3):
+        before = page.evaluate(prompts)
+        _menu(page, "Run", "Run All Cells")
+        try:  # the execution counts change once the kernel really runs the cells
+            page.wait_for_function(f"before => {prompts} !== before", arg=before, timeout=20000)
+            return
+        except Exception:
+            continue  # run-all arrived before the kernel session was ready; a person would click again
+    raise AssertionError(f"{notebook}: Run All Cells never started")
+
+
+def _first_reflection(page):
+    """The first free-text answer box of the lesson (JupyterLab 4 renders off-screen cells lazily)."""
+    box = page.locator(".jp-OutputArea-output textarea").first
+    box.wait_for(state="attached", timeout=120000)
+    box.scroll_into_view_if_needed()
+    return box
+
+
+@pytest.fixture()
+def browser_page(lab):
     from playwright.sync_api import sync_playwright
 
-    base, token, _ = lab
     chromium = require_tool("chromium", "chromium")
     off_host: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route(
-            re.compile(r"^(?!http://127\.0\.0\.1:|ws://127\.0\.0\.1:|data:|blob:|about:).*"),
-            lambda route: (off_host.append(route.request.url), route.abort()),
-        )
+        context.route(OFF_HOST, lambda route: (off_host.append(route.request.url), route.abort()))
         page = context.new_page()
-        page.goto(f"{base}/lab/tree/notebooks/00-welcome.ipynb?token={token}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60000)
         try:
-            # The kernel must be connected (status bar "... | Idle"), not only the page drawn.
-            page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle$")).first.wait_for(timeout=60000)
-            page.locator(".jp-Notebook .jp-Cell").first.click()
-            for _attempt in range(3):
-                page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-                page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-                try:
-                    page.locator(".jp-InputPrompt", has_text="[1]").first.wait_for(state="attached", timeout=20000)
-                    break
-                except Exception:
-                    continue  # run-all arrived before the kernel session was ready; a person would click again
-            # Vega draws the chart itself as canvas.marks or svg.marks (not the small icons of its menu);
-            # JupyterLab 4 hides off-screen cells, so "attached" is the right test, not "visible".
-            chart = page.locator(".jp-OutputArea-output canvas.marks, .jp-OutputArea-output svg.marks")
-            chart.first.wait_for(state="attached", timeout=120000)
-            page.locator(".jp-OutputArea-output textarea").first.wait_for(state="attached", timeout=60000)
-            assert page.locator(".jp-OutputArea-output .jp-RenderedText:has-text('Traceback')").count() == 0
+            yield page
         except Exception:
             page.screenshot(path=str(_ARTIFACTS / "jupyterlab-failure.png"), full_page=True)
             raise
-        browser.close()
+        finally:
+            browser.close()
     assert off_host == [], f"JupyterLab tried to reach the network: {off_host}"
+
+
+def test_welcome_lesson_runs_offline_in_jupyterlab(lab, browser_page):
+    base, token, _ = lab
+    page = browser_page
+    _open_and_run_all(page, base, token, "00-welcome.ipynb")
+    # Vega draws the chart itself as canvas.marks or svg.marks (not the small icons of its menu).
+    chart = page.locator(".jp-OutputArea-output canvas.marks, .jp-OutputArea-output svg.marks")
+    chart.first.wait_for(state="attached", timeout=120000)
+    _first_reflection(page)
+    assert page.locator(".jp-OutputArea-output .jp-RenderedText:has-text('Traceback')").count() == 0
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    [
+        "00-welcome.ipynb",
+        "06-intersectionality.ipynb",
+        "07-defining-solidarity.ipynb",
+        "08-solidarity-practices.ipynb",
+        "09-taking-action.ipynb",
+    ],
+)
+def test_an_answer_survives_a_kernel_restart_and_reopening(lab, browser_page, notebook):
+    """Type an answer, save it, restart the kernel, re-open the notebook: the answer comes back."""
+    base, token, _ = lab
+    page = browser_page
+    answer = f"My answer to {notebook}: <b>bold?</b> مرحبا"
+    _open_and_run_all(page, base, token, notebook)
+    box = _first_reflection(page)
+    box.fill(answer)
+    output = box.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')]")
+    output.get_by_role("button", name="Save").click()
+    output.get_by_text("Saved privately").wait_for(timeout=30000)
+
+    _menu(page, "Kernel", "Restart Kernel and Run All Cells")
+    page.locator(".jp-Dialog-button.jp-mod-accept").click()
+    page.wait_for_function(
+        "answer => [...document.querySelectorAll('.jp-OutputArea-output textarea')].some(t => t.value === answer)",
+        arg=answer,
+        timeout=120000,
+    )
+    _open_and_run_all(page, base, token, notebook)  # re-open the notebook in a fresh page
+    page.wait_for_function(
+        "answer => [...document.querySelectorAll('.jp-OutputArea-output textarea')].some(t => t.value === answer)",
+        arg=answer,
+        timeout=120000,
+    )
+    assert page.locator(".jp-OutputArea-output .jp-RenderedText:has-text('Traceback')").count() == 0
