@@ -129,6 +129,45 @@ def _button(label: str, tooltip: str, on_click: Callable[..., None]) -> Any:
     return button
 
 
+# Options are buttons, not radio buttons: JupyterLab's notebook shortcuts take the arrow keys that move
+# between radio buttons, so a keyboard-only learner could not change a radio choice there. A button per
+# option is reached with Tab and chosen with Enter or Space everywhere (JupyterLab, Voila, a hub).
+_OPTION_CSS = (
+    "<style>.se-option-button{white-space:normal!important;height:auto!important;min-height:2.2em;"
+    "text-align:left!important;line-height:1.3!important;padding:0.3em 0.6em!important}</style>"
+)
+SELECTED = " (selected)"
+
+
+class _Options:
+    """A column of option buttons; one can be selected at a time."""
+
+    def __init__(self, options: list[str], selected: str | None) -> None:
+        import ipywidgets as w
+
+        self.options = list(options)
+        self.value: str | None = selected if selected in self.options else None
+        self.buttons = []
+        for option in self.options:
+            button = w.Button(description=option, tooltip=f"Choose: {option}", layout=w.Layout(width="100%"))
+            button.add_class("se-option-button")
+            button.on_click(lambda _b, option=option: self.select(option))
+            self.buttons.append(button)
+        self.widget = w.VBox([w.HTML(_OPTION_CSS), *self.buttons], layout=w.Layout(width="100%", max_width="52em"))
+        self._draw()
+
+    def select(self, option: str) -> None:
+        self.value = option
+        self._draw()
+
+    def _draw(self) -> None:
+        for option, button in zip(self.options, self.buttons, strict=True):
+            chosen = option == self.value
+            button.description = option + (SELECTED if chosen else "")
+            button.button_style = "info" if chosen else ""
+            button.icon = "check" if chosen else ""
+
+
 def reflect(prompt_id: str, question: str, lines: int = 6, optional: bool = False, private: bool = True) -> _Activity:
     """A free-text reflection, saved to the private journal as the learner types and on Save.
 
@@ -194,14 +233,7 @@ def choose(
         raise ValueError(f"choose({prompt_id!r}): feedback for {unknown[0]!r}, which is not one of the options")
     feedback = feedback or {}
     store = _Store(prompt_id, question)
-    previous = store.last_value(None, str)
-    radios = w.RadioButtons(
-        options=options,
-        value=previous if previous in options else None,
-        description="Your choice",
-        style={"description_width": "initial"},
-        layout=w.Layout(width="auto"),
-    )
+    radios = _Options(options, store.last_value(None, str))
     out = w.HTML("")
 
     def on_check(*_: Any) -> None:
@@ -216,7 +248,7 @@ def choose(
         out.value = _e(text)
 
     box = w.VBox(
-        [_question(question), radios, w.HBox([_button("Check my answer", "Check", on_check), store.status]), out]
+        [_question(question), radios.widget, w.HBox([_button("Check my answer", "Check", on_check), store.status]), out]
     )
     return _Activity(box, _form(prompt_id, "Choose one", question, _boxes(options)), question)
 
@@ -354,14 +386,7 @@ def scenario(prompt_id: str, situation: str, options: dict[str, str], best: list
     if unknown:
         raise ValueError(f"scenario({prompt_id!r}): best choice {unknown[0]!r} is not one of the choices")
     store = _Store(prompt_id, situation)
-    previous = store.last_value(None, str)
-    radios = w.RadioButtons(
-        options=list(options),
-        value=previous if previous in options else None,
-        description="What would you do?",
-        style={"description_width": "initial"},
-        layout=w.Layout(width="auto"),
-    )
+    radios = _Options(list(options), store.last_value(None, str))
     out = w.HTML("")
 
     def on_choose(*_: Any) -> None:
@@ -378,7 +403,7 @@ def scenario(prompt_id: str, situation: str, options: dict[str, str], best: list
     box = w.VBox(
         [
             _question(question),
-            radios,
+            radios.widget,
             w.HBox([_button("See what happens", "Show feedback", on_choose), store.status]),
             out,
         ]

@@ -187,3 +187,32 @@ def test_an_answer_survives_a_kernel_restart_and_reopening(lab, browser_page, no
         timeout=120000,
     )
     assert page.locator(".jp-OutputArea-output .jp-RenderedText:has-text('Traceback')").count() == 0
+
+
+def test_activities_work_with_the_keyboard_alone(lab, browser_page):
+    """Reflection: type, Tab to Save, Enter. Choice: Tab to an option, Enter, Tab to Check, Enter: feedback."""
+    base, token, _ = lab
+    page = browser_page
+    _open_and_run_all(page, base, token, "00-welcome.ipynb")
+    # The reflection: type into the box, Tab to the Save button, Enter.
+    box = _first_reflection(page)
+    box.focus()
+    page.keyboard.type("typed with the keyboard only")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    box.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')]").get_by_text(
+        "Saved privately"
+    ).wait_for(timeout=30000)
+    print("after save", page.evaluate("document.activeElement.outerHTML.slice(0,150)"))
+    # The check-for-understanding: Tab through the options, Enter to choose, Tab to "Check", Enter.
+    first = page.locator(".jp-OutputArea-output .se-option-button").first
+    first.scroll_into_view_if_needed()
+    first.focus()
+    page.keyboard.press("Tab")  # to the second option
+    page.keyboard.press("Enter")  # choose it
+    page.keyboard.press("Tab")  # third option
+    page.keyboard.press("Tab")  # "Check my answer"
+    page.keyboard.press("Enter")
+    output = first.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')]")
+    output.get_by_text("(selected)").wait_for(timeout=30000)
+    output.get_by_text("Not quite.").wait_for(timeout=30000)

@@ -50,8 +50,8 @@ def test_every_activity_has_widget_labels_and_a_static_form(make):
     assert WIDGET_MIME in bundle
     assert STATIC_FORM_CLASS in bundle["text/html"]
     assert "<b>" not in bundle["text/html"]  # the question is escaped
-    inputs = find(activity.widget, (w.Textarea, w.RadioButtons, w.IntSlider, w.Dropdown))
-    assert all(i.description for i in inputs), "every input has a visible label"
+    inputs = find(activity.widget, (w.Textarea, w.IntSlider, w.Dropdown, w.Button))
+    assert inputs and all(i.description for i in inputs), "every input has a visible label"
     assert find(activity.widget, w.Button)
 
 
@@ -70,7 +70,8 @@ def test_reflect_restores_saves_and_never_prints_the_answer(private_journal):
 
 def test_choose_gives_feedback_and_saves(private_journal):
     activity = choose("00-privacy", "Who?", ["Me", "Everyone"], answer="Me", feedback={"Everyone": "No."})
-    find(activity.widget, w.RadioButtons)[0].value = "Everyone"
+    button(activity, "Everyone").click()
+    assert button(activity, "Everyone (selected)").button_style == "info"
     button(activity, "Check my answer").click()
     assert any(s.startswith("Not quite.") and "No." in s for s in status(activity))
     assert private_journal.latest("00-privacy").value == "Everyone"
@@ -114,11 +115,10 @@ def test_scenario_feedback_per_choice(private_journal):
     activity = scenario(
         "09-bus", "On a bus ...", {"Distract": "Good: it interrupts.", "Ignore": "Think again."}, best=["Distract"]
     )
-    radios = find(activity.widget, w.RadioButtons)[0]
-    radios.value = "Ignore"
+    button(activity, "Ignore").click()
     button(activity, "See what happens").click()
     assert any("Worth thinking about another choice too. Think again." in s for s in status(activity))
-    radios.value = "Distract"
+    button(activity, "Distract").click()
     button(activity, "See what happens").click()
     assert any("A strong choice. Good: it interrupts." in s for s in status(activity))
     assert [e.value for e in private_journal.history("09-bus")] == ["Ignore", "Distract"]
