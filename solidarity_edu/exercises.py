@@ -168,6 +168,24 @@ class _Options:
             button.icon = "check" if chosen else ""
 
 
+def _pick_one(prompt_id: str, question: str, options: list[str], submit: str, respond: Callable[[str], str]) -> Any:
+    """Option buttons, a submit button and a line of feedback: ``respond(choice)`` says what to show."""
+    import ipywidgets as w
+
+    store = _Store(prompt_id, question)
+    picks = _Options(options, store.last_value(None, str))
+    out = w.HTML("")
+
+    def on_submit(*_: Any) -> None:
+        if picks.value is None:
+            out.value = "Pick one of the options first."
+            return
+        store.save(picks.value)
+        out.value = _e(respond(picks.value))
+
+    return w.VBox([_question(question), picks.widget, w.HBox([_button(submit, submit, on_submit), store.status]), out])
+
+
 def reflect(prompt_id: str, question: str, lines: int = 6, optional: bool = False, private: bool = True) -> _Activity:
     """A free-text reflection, saved to the private journal as the learner types and on Save.
 
@@ -223,7 +241,6 @@ def choose(
     feedback: dict[str, str] | None = None,
 ) -> _Activity:
     """A multiple-choice check with feedback for each option; the choice is saved to the journal."""
-    import ipywidgets as w
 
     _check_id(prompt_id)
     if answer is not None and answer not in options:
@@ -232,24 +249,15 @@ def choose(
     if unknown:
         raise ValueError(f"choose({prompt_id!r}): feedback for {unknown[0]!r}, which is not one of the options")
     feedback = feedback or {}
-    store = _Store(prompt_id, question)
-    radios = _Options(options, store.last_value(None, str))
-    out = w.HTML("")
 
-    def on_check(*_: Any) -> None:
-        if radios.value is None:
-            out.value = "Pick one of the options first."
-            return
-        store.save(radios.value)
-        text = feedback.get(radios.value, "")
+    def respond(choice: str) -> str:
+        text = feedback.get(choice, "")
         if answer is not None:
-            verdict = "Yes, that's right." if radios.value == answer else "Not quite. Have another look."
+            verdict = "Yes, that's right." if choice == answer else "Not quite. Have another look."
             text = f"{verdict} {text}".strip()
-        out.value = _e(text)
+        return text
 
-    box = w.VBox(
-        [_question(question), radios.widget, w.HBox([_button("Check my answer", "Check", on_check), store.status]), out]
-    )
+    box = _pick_one(prompt_id, question, options, "Check my answer", respond)
     return _Activity(box, _form(prompt_id, "Choose one", question, _boxes(options)), question)
 
 
@@ -376,7 +384,6 @@ def scale(
 
 def scenario(prompt_id: str, situation: str, options: dict[str, str], best: list[str] | str | None = None) -> _Activity:
     """A situation with choices; each choice shows its own feedback. ``best`` names the strongest ones."""
-    import ipywidgets as w
 
     _check_id(prompt_id)
     if len(options) < 2:
@@ -385,29 +392,15 @@ def scenario(prompt_id: str, situation: str, options: dict[str, str], best: list
     unknown = [b for b in best if b not in options]
     if unknown:
         raise ValueError(f"scenario({prompt_id!r}): best choice {unknown[0]!r} is not one of the choices")
-    store = _Store(prompt_id, situation)
-    radios = _Options(list(options), store.last_value(None, str))
-    out = w.HTML("")
 
-    def on_choose(*_: Any) -> None:
-        if radios.value is None:
-            out.value = "Pick one of the choices first."
-            return
-        store.save(radios.value)
+    def respond(choice: str) -> str:
         verdict = ""
         if best:
-            verdict = "A strong choice. " if radios.value in best else "Worth thinking about another choice too. "
-        out.value = _e(verdict + options[radios.value])
+            verdict = "A strong choice. " if choice in best else "Worth thinking about another choice too. "
+        return verdict + options[choice]
 
     question = situation
-    box = w.VBox(
-        [
-            _question(question),
-            radios.widget,
-            w.HBox([_button("See what happens", "Show feedback", on_choose), store.status]),
-            out,
-        ]
-    )
+    box = _pick_one(prompt_id, question, list(options), "See what happens", respond)
     return _Activity(
         box, _form(prompt_id, "Scenario: what would you do?", question, _boxes(list(options)) + _rules(2)), question
     )
