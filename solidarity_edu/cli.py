@@ -34,9 +34,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         report.seconds,
         args.exports / "index.html",
     )
-    for name, message in report.failed.items():
+    for message in report.failed.values():
         print(f"error: {message}", file=sys.stderr)
-        del name
     return 0 if report.ok else 1
 
 

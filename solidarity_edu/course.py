@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import CourseError
+from .yamlfile import read_yaml
 
 COURSE_FILE = "course.yaml"
 LESSON_ID = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
@@ -78,12 +77,7 @@ def load_course(path: str | Path = Path("notebooks") / COURSE_FILE) -> Course:
     path = Path(path)
     if path.is_dir():
         path = path / COURSE_FILE
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise CourseError(f"{path}: file not found; run from the project folder or pass --course") from err
-    except yaml.YAMLError as err:
-        raise CourseError(f"{path}: not valid YAML: {err}".replace("\n", " ")) from err
+    raw = read_yaml(path, CourseError, "file not found; run from the project folder or pass --course")
     _check_keys(str(path), raw, _COURSE_KEYS, {"title", "audiences", "lessons"})
 
     audiences_raw = _check_keys(f"{path}: audiences", raw["audiences"], set(raw["audiences"] or {}), set())

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import DatasetError
+from .yamlfile import read_yaml
 
 DATASETS = ("timeline", "camps", "removals", "incidents", "glossary")
 TYPES = {"string", "integer", "number", "date", "boolean", "list", "url-list"}
@@ -81,12 +80,7 @@ def _data_dir(data_dir: str | Path | None) -> Path:
 
 def read_meta(path: Path) -> Meta:
     """Read and check a <name>.meta.yaml; unknown keys and missing fields are errors."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise DatasetError(f"{path}: missing; every dataset needs a meta.yaml (see data/SCHEMA.md)") from err
-    except yaml.YAMLError as err:
-        raise DatasetError(f"{path}: not valid YAML: {err}".replace("\n", " ")) from err
+    raw = read_yaml(path, DatasetError, "missing; every dataset needs a meta.yaml (see data/SCHEMA.md)")
     if not isinstance(raw, dict):
         raise DatasetError(f"{path}: expected a mapping with keys {', '.join(sorted(_META_KEYS))}")
     for key in sorted(set(raw) - _META_KEYS):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..course import Course, Lesson
+from ..errors import CourseError
 
 OUTPUT_FILES = ("slides.html", "worksheet.html", "worksheet.pdf", "guide.html", "guide.pdf", "student.ipynb")
 STATE_FILE = ".build-state.json"
@@ -77,8 +78,6 @@ def plan(
         course.lesson(lesson_id)  # raises CourseError for an unknown id
     for audience in audiences or []:
         if audience not in course.audiences:
-            from ..errors import CourseError
-
             raise CourseError(f"{course.path}: unknown audience {audience!r}; declared: {', '.join(course.audiences)}")
     data_digest = _hash_tree(data_dir)
     jobs = []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,13 +50,23 @@ def _remove_outputs(job: Job) -> None:
         (job.out_dir / name).unlink(missing_ok=True)
 
 
-def _isolate_kernels_from_real_journals() -> tempfile.TemporaryDirectory:
+@contextlib.contextmanager
+def _kernels_without_real_journals() -> Iterator[None]:
     """Kernels started by the build get an empty journal of their own, so no student's answer can
-    ever reach an export."""
-    tmp = tempfile.TemporaryDirectory(prefix="solidarity-edu-build-")
-    os.environ["SOLIDARITY_EDU_JOURNAL"] = str(Path(tmp.name) / "journal.sqlite3")
-    os.environ["SOLIDARITY_EDU_BUILD"] = "1"
-    return tmp
+    ever reach an export. The variables are put back afterwards, so a caller's process is unchanged."""
+    keys = ("SOLIDARITY_EDU_JOURNAL", "SOLIDARITY_EDU_BUILD")
+    saved = {key: os.environ.get(key) for key in keys}
+    with tempfile.TemporaryDirectory(prefix="solidarity-edu-build-") as tmp:
+        os.environ["SOLIDARITY_EDU_JOURNAL"] = str(Path(tmp) / "journal.sqlite3")
+        os.environ["SOLIDARITY_EDU_BUILD"] = "1"
+        try:
+            yield
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 def build(
@@ -87,9 +99,8 @@ def build(
     if report.skipped:
         log.info("%d of %d outputs are up to date", len(report.skipped), len(jobs))
     workers = max(1, min(workers or os.cpu_count() or 2, 2, total or 1))
-    journal_dir = _isolate_kernels_from_real_journals() if todo else None
     printer = PdfPrinter() if pdf and todo else None
-    try:
+    with _kernels_without_real_journals():
         with ThreadPoolExecutor(max_workers=workers) as pool:
             running: dict[Future, tuple[Job, float]] = {}
             queue = list(todo)
@@ -129,14 +140,11 @@ def build(
             log.info("finishing the PDFs")
             try:
                 printer.close()
-            except BuildError as err:
+            except BuildError:
                 for job_name in report.built:
                     state.pop(job_name, None)
                 write_state(exports, state)
-                raise err
-    finally:
-        if journal_dir is not None:
-            journal_dir.cleanup()
+                raise
     write_state(exports, state)
     index = exports / "index.html"
     text = index_html(course, exports, set(report.failed))
