@@ -12,7 +12,7 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
-install: system $(VENV)/.installed
+install: system $(VENV)/.installed node_modules/.installed
 
 system:
 	@scripts/install-system.sh
@@ -23,6 +23,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
+# axe-core (accessibility checks) and configurable-http-proxy (JupyterHub's proxy), pinned by the lockfile.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 lint: install
 	$(BIN)/ruff check solidarity_edu tests bench
 	$(BIN)/solidarity-edu lint
@@ -31,4 +36,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf exports/*/ exports/index.html exports/.build-state.json
+	rm -rf exports/*/ exports/index.html exports/.build-state.json exports/screenshots

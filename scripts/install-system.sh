@@ -3,6 +3,7 @@
 #   chromium       prints the PDFs and runs the browser tests (driven by Playwright's Python package)
 #   poppler-utils  pdftotext / pdftoppm, used by the tests and to look at PDF pages as images
 #   fonts-*        fonts for Chromium's print output and for non-Latin names in the lessons
+#   nodejs, npm    install axe-core and configurable-http-proxy (JupyterHub's proxy) from package-lock.json
 # Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 needed=()
@@ -11,6 +12,8 @@ command -v pdftotext >/dev/null 2>&1 || needed+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || needed+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/noto ] || needed+=(fonts-noto-core)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
+command -v node >/dev/null 2>&1 || needed+=(nodejs)
+command -v npm >/dev/null 2>&1 || needed+=(npm)
 if [ ${#needed[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0
