@@ -42,7 +42,9 @@ def _render(spec: dict, **_: Any) -> tuple[dict, dict]:
     description = spec.get("description", "")
     return (
         {VEGA_LITE_MIME: shown, "text/plain": f"Chart: {description}"},
-        {CHART_META: {"schema": spec.get("$schema", "")}},
+        # No "..." actions menu in JupyterLab: its <summary> has no accessible name (axe: summary-name), and
+        # its "Open in Vega Editor" link would leave the offline course.
+        {CHART_META: {"schema": spec.get("$schema", "")}, VEGA_LITE_MIME: {"embed_options": {"actions": False}}},
     )
 
 
@@ -240,7 +242,8 @@ def camps_map() -> alt.LayerChart:
         f"Arkansas; circle size shows each camp's peak population, from {smallest['peak_population']:,} at "
         f"{smallest['camp']} to {largest['peak_population']:,} at {largest['camp']}."
     )
-    base = alt.Chart(states).mark_geoshape(fill="#e8e8e8", stroke="#ffffff", strokeWidth=0.8)
+    # The state outlines are decoration (aria=False hides them from screen readers; the description says it all).
+    base = alt.Chart(states).mark_geoshape(fill="#e8e8e8", stroke="#ffffff", strokeWidth=0.8, aria=False)
     points = (
         alt.Chart(frame)
         .mark_circle(color=PALETTE[5], opacity=0.75, stroke="#000000", strokeWidth=0.6)

@@ -329,7 +329,7 @@ def scale(
     high: str = "Strongly",
     steps: int = 5,
 ) -> _Activity:
-    """A self-assessment: one slider per item (1 to ``steps``), then a bar chart of the answers."""
+    """A self-assessment: a row of numbers (1 to ``steps``) per item, then a bar chart of the answers."""
     import ipywidgets as w
 
     _check_id(prompt_id)
@@ -337,14 +337,16 @@ def scale(
         raise ValueError(f"scale({prompt_id!r}): give at least one item and between 2 and 10 steps")
     store = _Store(prompt_id, question)
     saved = store.last_value({}, dict)
+    # One row of numbered buttons per item, not a slider: ipywidgets' slider handle has no accessible name
+    # (a screen reader hears "slider", not "Clarity"), while each button here is named "1" ... "5" with
+    # the item and scale in its tooltip, and works with Tab and Enter or Space everywhere.
     sliders = [
-        w.IntSlider(
+        w.ToggleButtons(
+            options=[(str(n), n) for n in range(1, steps + 1)],
             value=int(saved.get(item, 1)) if str(saved.get(item, "")).isdigit() else 1,
-            min=1,
-            max=steps,
             description=item,
-            style={"description_width": "16em"},
-            layout=w.Layout(width="34em"),
+            tooltips=[f"{item}: {n} of {steps}" for n in range(1, steps + 1)],
+            style={"description_width": "16em", "button_width": "3em"},
         )
         for item in items
     ]
@@ -359,7 +361,7 @@ def scale(
         chart.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
     legend = w.HTML(
-        f'<p style="margin:0">1 = {_e(low)}, {steps} = {_e(high)}. Use the arrow keys to move a slider.</p>'
+        f'<p style="margin:0">1 = {_e(low)}, {steps} = {_e(high)}. Pick a number in each row (Tab to move, Enter to choose).</p>'
     )
     box = w.VBox(
         [

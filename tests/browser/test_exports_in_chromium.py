@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require_tool
+from fixtures.axe import serious_violations
 
 from solidarity_edu.build.pdf import CHROMIUM_ARGS
 
@@ -47,10 +48,12 @@ def _html_exports(exports: Path) -> list[Path]:
     return sorted(exports.rglob("*.html"))
 
 
-def test_every_export_is_offline_error_free_and_draws_its_charts(real_exports, browser):
+def test_every_export_is_offline_error_free_accessible_and_draws_its_charts(real_exports, browser):
+    """Also runs axe-core (WCAG 2.1 A and AA rules) on every page: no serious or critical violation."""
     pages = _html_exports(real_exports)
     assert len(pages) >= 10
     drawn = 0
+    accessibility: list[str] = []
     for path in pages:
         context, page, attempts, errors = _open(browser, path)
         if path.name == "slides.html":
@@ -63,7 +66,9 @@ def test_every_export_is_offline_error_free_and_draws_its_charts(real_exports, b
         page.wait_for_timeout(200)
         assert attempts == [], f"{path}: tried the network: {attempts}"
         assert errors == [], f"{path}: console errors: {errors}"
+        accessibility += serious_violations(page, str(path.relative_to(real_exports)))
         context.close()
+    assert accessibility == [], "axe-core found serious or critical violations:\n" + "\n".join(accessibility)
     assert drawn >= 20  # the history lessons' timelines, maps and charts, in every format
 
 
@@ -104,3 +109,17 @@ def test_no_slide_overflows_the_screen(real_exports, browser):
             )
             assert over <= 2, f"{deck}: slide {index + 1} of {total} overflows by {over}px"
         context.close()
+
+
+def test_the_accessibility_check_catches_a_bad_page(browser, tmp_path):
+    """The axe-core check is real: an image without alt text and grey-on-grey text are reported."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<!doctype html><html lang="en"><head><title>bad</title></head><body><main>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<p style="color:#aaa;background:#bbb">hard to read</p></main></body></html>'
+    )
+    context, page, _, _ = _open(browser, bad)
+    found = "\n".join(serious_violations(page, "bad.html"))
+    context.close()
+    assert "image-alt" in found and "color-contrast" in found, found

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require_tool
+from fixtures.axe import serious_violations
 
 from solidarity_edu.build.pdf import CHROMIUM_ARGS
 
@@ -149,6 +150,27 @@ def test_welcome_lesson_runs_offline_in_jupyterlab(lab, browser_page):
     chart.first.wait_for(state="attached", timeout=120000)
     _first_reflection(page)
     assert page.locator(".jp-OutputArea-output .jp-RenderedText:has-text('Traceback')").count() == 0
+
+
+@pytest.mark.parametrize(("notebook", "has_charts"), [("02-incarceration.ipynb", True), ("08-solidarity-practices.ipynb", False)])
+def test_a_lesson_in_jupyterlab_has_no_serious_accessibility_violation(lab, browser_page, notebook, has_charts):
+    """axe-core on everything the lesson puts on the JupyterLab page: rendered text, charts, cards, widgets.
+
+    JupyterLab's own interface (toolbar buttons, code editors, the notebook's windowed list) has upstream
+    violations a lesson cannot change (for example aria-pressed on toolbar buttons and unnamed code
+    editors); those parts are left out here. The no-code Voila view is checked whole in test_present.py."""
+    base, token, _ = lab
+    page = browser_page
+    _open_and_run_all(page, base, token, notebook)
+    _first_reflection(page)
+    if has_charts:
+        page.locator(".jp-OutputArea-output canvas.marks, .jp-OutputArea-output svg.marks").first.wait_for(
+            state="attached", timeout=120000
+        )
+    assert page.locator(".jp-OutputArea-output .vega-embed details summary").count() == 0  # no actions menu
+    lesson_parts = {"include": [[".jp-MarkdownOutput"], [".jp-Cell-outputArea"]]}
+    found = serious_violations(page, f"JupyterLab {notebook}", context=lesson_parts)
+    assert found == [], "axe-core found serious or critical violations:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize(

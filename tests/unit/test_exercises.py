@@ -50,7 +50,7 @@ def test_every_activity_has_widget_labels_and_a_static_form(make):
     assert WIDGET_MIME in bundle
     assert STATIC_FORM_CLASS in bundle["text/html"]
     assert "<b>" not in bundle["text/html"]  # the question is escaped
-    inputs = find(activity.widget, (w.Textarea, w.IntSlider, w.Dropdown, w.Button))
+    inputs = find(activity.widget, (w.Textarea, w.ToggleButtons, w.Dropdown, w.Button))
     assert inputs and all(i.description for i in inputs), "every input has a visible label"
     assert find(activity.widget, w.Button)
 
@@ -102,7 +102,7 @@ def test_order_events_shuffles_moves_and_checks(private_journal):
 
 def test_scale_saves_ratings_and_draws_a_chart(private_journal):
     activity = scale("08-five-cs", "Rate", ["Clarity", "Centering"], steps=5)
-    sliders = find(activity.widget, w.IntSlider)
+    sliders = find(activity.widget, w.ToggleButtons)
     sliders[0].value, sliders[1].value = 4, 2
     button(activity, "Save and show my chart").click()
     assert private_journal.latest("08-five-cs").value == {"Clarity": 4, "Centering": 2}
