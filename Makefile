@@ -8,6 +8,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 run: install
 	$(BIN)/solidarity-edu build
+	$(BIN)/solidarity-edu screenshots
 
 test: install
 	$(BIN)/python -m pytest
@@ -31,6 +32,11 @@ node_modules/.installed: package.json package-lock.json
 lint: install
 	$(BIN)/ruff check solidarity_edu tests bench
 	$(BIN)/solidarity-edu lint
+
+# PNGs of every lesson's first slide, worksheet page 1 and guide page 1, shown on exports/index.html.
+screenshots: install
+	$(BIN)/solidarity-edu build
+	$(BIN)/solidarity-edu screenshots
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -368,8 +368,12 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
     base = alt.Chart().encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         y=alt.Y("value:Q", title="count"),
-        color=alt.Color("what:N", legend=alt.Legend(orient="bottom", title="What is counted", labelLimit=400)),
-        shape=alt.Shape("group:N", legend=alt.Legend(orient="bottom", title="Targeted group", labelLimit=400)),
+        color=alt.Color(
+            "what:N", legend=alt.Legend(orient="bottom", title="What is counted", labelLimit=400, columns=1)
+        ),
+        shape=alt.Shape(
+            "group:N", legend=alt.Legend(orient="bottom", title="Targeted group", labelLimit=400, columns=1)
+        ),
         tooltip=[
             alt.Tooltip("collector:N", title="Collector"),
             alt.Tooltip("what:N", title="What is counted"),

@@ -39,6 +39,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_screenshots(args: argparse.Namespace) -> int:
+    from .build.index import index_html
+    from .build.screenshots import take_screenshots
+    from .course import load_course
+
+    course = load_course(args.course)
+    written = take_screenshots(args.exports, course, args.audience)
+    index = args.exports / "index.html"
+    index.write_text(index_html(course, args.exports), encoding="utf-8")
+    log.info("wrote %d screenshots to %s; thumbnails in %s", len(written), args.exports / "screenshots", index)
+    return 0
+
+
 def _cmd_lint(args: argparse.Namespace) -> int:
     from .course import load_course
     from .lint import lint_course, lint_lesson
@@ -63,6 +76,13 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", *args.lab_args]
     os.execv(sys.executable, cmd)
     return 0  # pragma: no cover
+
+
+def _cmd_present(args: argparse.Namespace) -> int:
+    from .present import find_lesson, present
+
+    lesson = find_lesson(args.lesson, args.course, args.audience)
+    return present(lesson, port=args.port, open_browser=not args.no_browser)
 
 
 def _cmd_data_check(args: argparse.Namespace) -> int:
@@ -111,6 +131,36 @@ def _cmd_journal_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_link(args: argparse.Namespace) -> int:
+    from .course import load_course
+    from .link import STUDENT_REPO_ENV, LinkError, lesson_link
+
+    repo = args.repo or os.environ.get(STUDENT_REPO_ENV, "")
+    if not repo:
+        raise LinkError(
+            "which repository should participants pull? Pass --repo with the git URL of your published "
+            f"student repository (see `solidarity-edu publish-student`), or set {STUDENT_REPO_ENV}"
+        )
+    course = load_course(args.course)
+    print(lesson_link(course, args.lesson, args.hub, repo, branch=args.branch, target=args.target))
+    return 0
+
+
+def _cmd_publish_student(args: argparse.Namespace) -> int:
+    from .course import load_course
+    from .publish import publish_student_repo
+
+    course = load_course(args.course)
+    written = publish_student_repo(args.exports, course, args.out, audience=args.audience, data_dir=args.data)
+    log.info(
+        "wrote %d files for participants (%s) to %s; commit and push it, then share `solidarity-edu link`",
+        len(written),
+        args.audience,
+        args.out,
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="solidarity-edu", description=__doc__)
     p.add_argument("--course", type=Path, default=Path("notebooks/course.yaml"), help="course.yaml to use")
@@ -127,6 +177,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-pdf", action="store_true", help="skip printing PDFs")
     b.set_defaults(func=_cmd_build)
 
+    shots = sub.add_parser("screenshots", help="PNGs of each lesson's first slide and PDF pages, shown in index.html")
+    shots.add_argument("--exports", type=Path, default=Path("exports"))
+    shots.add_argument("--audience", default=None, help="which version to picture (default: community)")
+    shots.set_defaults(func=_cmd_screenshots)
+
     lint = sub.add_parser("lint", help="check every lesson against the tag contract and conventions")
     lint.add_argument("notebooks", nargs="*", type=Path, help="only these notebooks (default: every lesson)")
     lint.set_defaults(func=_cmd_lint)
@@ -134,6 +189,13 @@ def parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="open JupyterLab on the lessons")
     lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="extra arguments for jupyter lab")
     lab.set_defaults(func=_cmd_lab)
+
+    show = sub.add_parser("present", help="show one lesson to students with Voilà: no code, live activities")
+    show.add_argument("lesson", help="a lesson id from course.yaml (e.g. 07-defining-solidarity) or a notebook path")
+    show.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8866, or a free one)")
+    show.add_argument("--audience", default=None, help="which version of the lesson (default: its first audience)")
+    show.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
+    show.set_defaults(func=_cmd_present)
 
     journal = sub.add_parser("journal", help="your private journal of answers")
     journal.add_argument(
@@ -150,6 +212,30 @@ def parser() -> argparse.ArgumentParser:
     delete = journal_sub.add_parser("delete", help="delete your journal (asks first)")
     delete.add_argument("--yes", action="store_true", help="do not ask")
     delete.set_defaults(func=_cmd_journal_delete)
+
+    join = sub.add_parser(
+        "link", help="print the nbgitpuller link that opens one lesson for participants on a JupyterHub"
+    )
+    join.add_argument("--hub", required=True, help="the JupyterHub's address, e.g. https://hub.example.org")
+    join.add_argument("--lesson", required=True, help="a lesson id from course.yaml, e.g. 07-defining-solidarity")
+    join.add_argument(
+        "--repo",
+        default=None,
+        help="git URL of the published student repository (default: $SOLIDARITY_EDU_STUDENT_REPO)",
+    )
+    join.add_argument("--branch", default="main", help="branch of the student repository (default: main)")
+    join.add_argument(
+        "--target", default=None, help="folder in each participant's home (default: the repository's name)"
+    )
+    join.set_defaults(func=_cmd_link)
+
+    pub = sub.add_parser(
+        "publish-student", help="write the student notebooks and data as a folder for a git repository"
+    )
+    pub.add_argument("--out", type=Path, required=True, help="the folder of the student repository")
+    pub.add_argument("--exports", type=Path, default=Path("exports"), help="the built exports (default: exports)")
+    pub.add_argument("--audience", default="community", help="which version of the lessons (default: community)")
+    pub.set_defaults(func=_cmd_publish_student)
 
     data = sub.add_parser("data", help="datasets")
     data_sub = data.add_subparsers(dest="data_command", required=True)

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from .errors import CircleError, ShareRejected
 from .journal import Entry, Journal, JournalError
 from .tags import STATIC_FORM_CLASS
 
@@ -79,6 +80,7 @@ class _Store:
 
         self.prompt_id, self.question = prompt_id, question
         self.journal = Journal()
+        self.after_save: list[Callable[[], None]] = []
         self.status = w.HTML(value="", layout=w.Layout(margin="0 0 0 0.8em"))
         try:
             self.last: Entry | None = self.journal.latest(prompt_id)
@@ -101,11 +103,90 @@ class _Store:
             self.status.value = SAVE_FAILED
             return False
         self.status.value = self._saved_text(self.last)
+        for follow_up in self.after_save:
+            follow_up()
         return True
 
     def last_value(self, default: Any = None, kind: type | tuple[type, ...] = object) -> Any:
         value = self.last.value if self.last else default
         return value if isinstance(value, kind) else default
+
+
+SHARE_LABEL = "Share with my circle (anonymous)"
+
+
+def _share_box(store: _Store, kind: str, options: list[str] | None = None, steps: int = 0) -> list[Any]:
+    """A "Share with my circle" tick box under a prompt, off by default, or nothing without a circle.
+
+    Ticking it shares the saved answer without a name; saving again updates the share; unticking
+    withdraws it. A failure to share never touches the journal: the answer stays saved privately."""
+    from .circle.client import current_circle, make_share
+
+    try:
+        circle = current_circle()
+    except CircleError as err:
+        log.warning("%s", err)
+        return []
+    if circle is None:
+        return []
+    import ipywidgets as w
+
+    box = w.Checkbox(value=False, description=SHARE_LABEL, indent=False, layout=w.Layout(width="auto"))
+    note = w.HTML("", layout=w.Layout(margin="0 0 0 0.8em"))
+    quiet: list[bool] = []  # set while the box is changed by the code, not by the learner
+
+    def set_box(value: bool) -> None:
+        quiet.append(True)
+        try:
+            box.value = value
+        finally:
+            quiet.pop()
+
+    try:
+        set_box(circle.is_shared(store.prompt_id))
+        if box.value:
+            note.value = "Shared with your circle, without your name."
+    except CircleError as err:
+        box.disabled = True
+        note.value = _e(f"Sharing is not available right now: {err}")
+
+    def send() -> None:
+        if store.last is None:
+            set_box(False)
+            note.value = "Save an answer first, then you can share it."
+            return
+        try:
+            circle.share(make_share(store.prompt_id, store.question, kind, store.last.value, options, steps))
+        except (ShareRejected, CircleError) as err:
+            set_box(False)
+            note.value = _e(f"Not shared: {err}. Your answer is still saved privately.")
+            return
+        note.value = "Shared with your circle, without your name. Untick to withdraw it."
+
+    def withdraw() -> None:
+        try:
+            circle.withdraw(store.prompt_id)
+        except CircleError as err:
+            set_box(True)
+            note.value = _e(f"Could not withdraw yet: {err}. Try again in a moment.")
+            return
+        note.value = "Withdrawn: your circle no longer sees this answer."
+
+    def on_toggle(change: dict) -> None:
+        if quiet:
+            return
+        try:
+            send() if change["new"] else withdraw()
+        except Exception:  # a learner never sees a traceback
+            log.exception("sharing %s failed", store.prompt_id)
+
+    def after_save() -> None:
+        if box.value:
+            send()
+
+    box.observe(on_toggle, names="value")
+    store.after_save.append(after_save)
+    return [w.HBox([box, note])]
 
 
 def _question(question: str) -> Any:
@@ -134,7 +215,9 @@ def _button(label: str, tooltip: str, on_click: Callable[..., None]) -> Any:
 # option is reached with Tab and chosen with Enter or Space everywhere (JupyterLab, Voila, a hub).
 _OPTION_CSS = (
     "<style>.se-option-button{white-space:normal!important;height:auto!important;min-height:2.2em;"
-    "text-align:left!important;line-height:1.3!important;padding:0.3em 0.6em!important}</style>"
+    "text-align:left!important;line-height:1.3!important;padding:0.3em 0.6em!important}"
+    # The chosen option: white on dark blue (9:1), not ipywidgets' "info" cyan (3.5:1, below WCAG AA).
+    ".se-option-button.se-selected{background:#1f4e79!important;color:#ffffff!important}</style>"
 )
 SELECTED = " (selected)"
 
@@ -164,8 +247,11 @@ class _Options:
         for option, button in zip(self.options, self.buttons, strict=True):
             chosen = option == self.value
             button.description = option + (SELECTED if chosen else "")
-            button.button_style = "info" if chosen else ""
             button.icon = "check" if chosen else ""
+            if chosen:
+                button.add_class("se-selected")
+            else:
+                button.remove_class("se-selected")
 
 
 def _pick_one(prompt_id: str, question: str, options: list[str], submit: str, respond: Callable[[str], str]) -> Any:
@@ -183,7 +269,15 @@ def _pick_one(prompt_id: str, question: str, options: list[str], submit: str, re
         store.save(picks.value)
         out.value = _e(respond(picks.value))
 
-    return w.VBox([_question(question), picks.widget, w.HBox([_button(submit, submit, on_submit), store.status]), out])
+    return w.VBox(
+        [
+            _question(question),
+            picks.widget,
+            w.HBox([_button(submit, submit, on_submit), store.status]),
+            out,
+            *_share_box(store, "choice", options),
+        ]
+    )
 
 
 def reflect(prompt_id: str, question: str, lines: int = 6, optional: bool = False, private: bool = True) -> _Activity:
@@ -229,6 +323,8 @@ def reflect(prompt_id: str, question: str, lines: int = 6, optional: bool = Fals
     if notes:
         parts.append(w.HTML(f'<p style="margin:0;font-size:0.9em">{_e(" ".join(notes))}</p>'))
     parts += [area, w.HBox([_button("Save", "Save this answer to your private journal", save_now), store.status])]
+    if not optional:  # optional questions are the personal ones: never offered for sharing
+        parts += _share_box(store, "text")
     label = "Reflect (optional)" if optional else "Reflect"
     return _Activity(w.VBox(parts), _form(prompt_id, label, question, _rules(lines), " ".join(notes)), question)
 
@@ -312,7 +408,13 @@ def order_events(prompt_id: str, question: str, items: list[str], feedback: str 
 
     draw()
     box = w.VBox(
-        [_question(question), rows, w.HBox([_button("Check the order", "Check", on_check), store.status]), out]
+        [
+            _question(question),
+            rows,
+            w.HBox([_button("Check the order", "Check", on_check), store.status]),
+            out,
+            *_share_box(store, "order", list(items)),
+        ]
     )
     listing = "".join(
         f'<li><span class="se-box se-box-wide"></span>{_e(item)}</li>' for item in _shuffled(prompt_id, items)
@@ -370,6 +472,7 @@ def scale(
             *sliders,
             w.HBox([_button("Save and show my chart", "Save", show), store.status]),
             chart,
+            *_share_box(store, "scale", list(items), steps),
         ]
     )
     head = "".join(f'<th scope="col">{n}</th>' for n in range(1, steps + 1))

@@ -25,6 +25,8 @@ REQUIRED_HEADINGS = {
 PROMPT_ID = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_VISIBLE_CODE_LINES = 2
 MAX_VISIBLE_CODE_WIDTH = 88
+# A dollar sign not escaped as \\$: two of them in a paragraph turn the words between into math.
+_BARE_DOLLAR = re.compile(r"(?<!\\)\$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -119,6 +121,12 @@ def lint_lesson(path: Path, course: Course, seen_ids: dict[str, str] | None = No
             problems.append(Problem(path, number, "has outputs or an execution count; clear outputs before committing"))
         if cell.cell_type == "markdown":
             headings.update(h.strip().lower().rstrip(":") for h in _HEADING.findall(cell.source))
+            if _BARE_DOLLAR.search(cell.source):
+                problems.append(
+                    Problem(
+                        path, number, "has a bare '$' (JupyterLab reads '$2 ... $3' as math); write '\\$' for dollars"
+                    )
+                )
         if "content-note" in tags:
             has_content_note = True
         for tag in ("facilitator", "answer-key", "content-note"):

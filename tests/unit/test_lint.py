@@ -64,3 +64,13 @@ def test_content_note_and_parameters_required(tmp_path):
     problems = "\n".join(_problems(tmp_path, drop))
     assert "missing a content note" in problems
     assert "needs exactly one cell tagged 'parameters'" in problems
+
+
+def test_a_bare_dollar_sign_in_text_is_reported(tmp_path):
+    def add_dollars(cells):
+        cells.append(nbformat.v4.new_markdown_cell("They won $2.1 billion, then asked for $3 billion more."))
+        cells.append(nbformat.v4.new_markdown_cell("Escaped: \\$20,000 each."))
+
+    problems = _problems(tmp_path, add_dollars)
+    dollars = [p for p in problems if "bare '$'" in p]
+    assert len(dollars) == 1 and "01-alpha" in dollars[0], problems

@@ -1,0 +1,363 @@
+"""Present one lesson to students with Voilà: the lesson's text and live activities, no code.
+
+``solidarity-edu present 07-defining-solidarity`` does four things, in order:
+
+1. finds the lesson: a lesson id from course.yaml, or the path to a notebook;
+2. writes a *student copy* of it into a temporary folder, made with the same tag contract the build
+   uses for student notebooks: facilitator notes, answer keys, print-only cells and cells for other
+   audiences are removed, so nothing meant for teachers reaches the page;
+3. starts Voilà on that copy, bound to 127.0.0.1 (this computer only), with code hidden and errors
+   shown as a short sentence instead of a traceback. The lesson's kernel finds the course's data/
+   through ``SOLIDARITY_EDU_ROOT`` and keeps writing answers to the learner's own journal
+   (``SOLIDARITY_EDU_JOURNAL`` or the default location: it is never changed here);
+4. prints the address to open, and removes the temporary folder when Voilà stops.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import nbformat
+
+from .course import Course, load_course
+from .errors import CourseError, NotebookError, SolidarityEduError
+from .tags import cell_tags
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8866  # Voilà's own default; used when it is free
+TEMPLATE_NAME = "solidarity-edu"
+STARTUP_SECONDS = 60
+# What a student reads in place of a traceback when a cell of the lesson fails.
+FRIENDLY_ERROR = "Part of this lesson could not be shown. Tell your facilitator; your saved answers are safe."
+
+
+@dataclass(frozen=True)
+class LessonToPresent:
+    """A lesson ready to be shown: where its notebook is, what to call it, and for which audience."""
+
+    lesson_id: str
+    title: str
+    notebook: Path
+    audience: str
+    project_root: Path
+
+
+def _looks_like_path(target: str) -> bool:
+    return target.endswith(".ipynb") or os.sep in target or Path(target).is_file()
+
+
+def _notebook_project_root(notebook: Path) -> Path:
+    """The course folder of a notebook: the nearest folder above it with a data/ folder."""
+    start = notebook.resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / "data").is_dir():
+            return folder
+    return start.parent
+
+
+def _default_audience(nb: nbformat.NotebookNode, notebook: Path) -> str:
+    """The audience written in the notebook's ``parameters`` cell (``audience = "high-school"``)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell_tags(cell):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                break
+            for node in tree.body:
+                if (
+                    isinstance(node, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id == "audience" for t in node.targets)
+                    and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)
+                ):
+                    return node.value.value
+    raise NotebookError(f"{notebook}: no audience in a 'parameters' cell; pass --audience (e.g. high-school)")
+
+
+def _title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
+    """The first level-1 heading of the notebook, or ``fallback``."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def _read_notebook(path: Path) -> nbformat.NotebookNode:
+    try:
+        return nbformat.read(path, as_version=4)
+    except FileNotFoundError as err:
+        raise NotebookError(f"{path}: notebook not found") from err
+    except Exception as err:  # malformed JSON, not a notebook ...
+        raise NotebookError(f"{path}: cannot read this notebook ({err})") from err
+
+
+def _course_or_none(course_path: Path) -> Course | None:
+    try:
+        return load_course(course_path)
+    except CourseError:
+        return None
+
+
+def find_lesson(target: str, course_path: Path, audience: str | None = None) -> LessonToPresent:
+    """Turn what the teacher typed (a lesson id or a notebook path) into a lesson to present.
+
+    A lesson id is looked up in ``course_path``; an unknown id raises CourseError naming every lesson
+    id that exists. A path may point at any lesson notebook, inside the course or not. ``audience``
+    defaults to the lesson's first audience (or, outside the course, the one in its parameters cell).
+    """
+    if _looks_like_path(target):
+        notebook = Path(target)
+        nb = _read_notebook(notebook)
+        course = _course_or_none(course_path)
+        lesson = None
+        if course is not None:
+            lesson = next((les for les in course.lessons if les.notebook.resolve() == notebook.resolve()), None)
+        if lesson is not None:
+            return _for_course_lesson(course, lesson.id, audience)
+        lesson_id = str(nb.metadata.get("solidarity_edu", {}).get("lesson") or notebook.stem)
+        return LessonToPresent(
+            lesson_id=lesson_id,
+            title=_title_of(nb, notebook.stem),
+            notebook=notebook,
+            audience=audience or _default_audience(nb, notebook),
+            project_root=_notebook_project_root(notebook),
+        )
+    course = load_course(course_path)
+    return _for_course_lesson(course, target, audience)
+
+
+def _for_course_lesson(course: Course, lesson_id: str, audience: str | None) -> LessonToPresent:
+    known = [lesson.id for lesson in course.lessons]
+    if lesson_id not in known:
+        raise CourseError(
+            f"no lesson {lesson_id!r} in {course.path}. The lessons are: {', '.join(known)} "
+            "(or give the path to a lesson notebook)"
+        )
+    lesson = course.lesson(lesson_id)
+    chosen = audience or lesson.audiences[0]
+    if chosen not in lesson.audiences:
+        raise CourseError(
+            f"lesson {lesson.id} is not written for audience {chosen!r}; its audiences are: {', '.join(lesson.audiences)}"
+        )
+    return LessonToPresent(
+        lesson_id=lesson.id,
+        title=lesson.title,
+        notebook=lesson.notebook,
+        audience=chosen,
+        project_root=course.root.resolve().parent,
+    )
+
+
+def student_notebook(lesson: LessonToPresent) -> nbformat.NotebookNode:
+    """The lesson as a student gets it: the build's own student filter (the cell-tag contract), so
+    facilitator notes, answer keys and cells for other audiences are gone, outputs are cleared and the
+    audience is set. The page title is the lesson title."""
+    from .build.transforms import select_cells, strip_for_student
+
+    source = _read_notebook(lesson.notebook)
+    nb = strip_for_student(select_cells(source, "student", lesson.audience), lesson.audience)
+    nb.metadata["title"] = lesson.title
+    return nb
+
+
+def write_student_copy(lesson: LessonToPresent, folder: Path) -> Path:
+    """Write the student copy of ``lesson`` into ``folder`` and return its path."""
+    path = folder / f"{lesson.lesson_id}.ipynb"
+    nbformat.write(student_notebook(lesson), path)
+    return path
+
+
+# A Voilà template of our own, written next to the student copy. It is Voilà's "lab" template (which
+# already declares <html lang="en"> and takes the page title from the notebook's metadata) with: no
+# stylesheets or scripts fetched from a CDN, so a lesson works offline and the learner's browser
+# contacts nobody; a darker "info" colour so a chosen option passes WCAG AA contrast; charts without a
+# stray error line under them; and wide charts or tables that keyboard users can scroll.
+_TEMPLATE_CONF = '{"base_template": "lab"}\n'
+_TEMPLATE_INDEX = """\
+{%- extends 'lab/index.html.j2' -%}
+
+{#- Voilà's lab template links Font Awesome from a CDN: keep every other line of its stylesheets. -#}
+{%- block notebook_css -%}
+{%- set css -%}{{ super() }}{%- endset -%}
+{%- for line in css.split('\\n') if '://cdn.' not in line %}
+{{ line }}
+{%- endfor %}
+<style>
+  /* WCAG AA contrast: the light theme's info colour (#0097a7, used for a chosen option) has 3.5:1 with
+     white text; this darker teal has 4.9:1. */
+  body { --jp-info-color1: #007c8a; }
+  /* Voilà's chart renderer draws a chart, then tries to store a PNG copy of it in the output and fails,
+     printing "Javascript Error: e.setData is not a function" under the chart: hide that line only. */
+  .jp-RenderedVegaCommon5 > .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] { display: none; }
+  /* The chart's "..." menu (save as PNG, open in the Vega editor) is for authors, and its button has
+     no accessible name. */
+  .vega-embed > details { display: none; }
+</style>
+{%- endblock notebook_css -%}
+
+{#- A chart or table wider than the screen scrolls inside its cell: let keyboard users reach it (Tab),
+    then scroll it with the arrow keys (WCAG 2.1.1). Charts are drawn after the page loads, so check
+    again whenever the page changes. -#}
+{%- block body_footer -%}
+{{ super() }}
+<script>
+  (function () {
+    var pending = false;
+    function markScrollable() {
+      pending = false;
+      document.querySelectorAll(".jp-OutputArea-output, .jp-RenderedMarkdown").forEach(function (el) {
+        var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+        if (scrolls && !el.hasAttribute("tabindex")) {
+          el.setAttribute("tabindex", "0");
+        }
+      });
+    }
+    function later() {
+      if (!pending) {
+        pending = true;
+        window.requestAnimationFrame(markScrollable);
+      }
+    }
+    new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
+    window.addEventListener("resize", later);
+    later();
+  })();
+</script>
+{%- endblock body_footer -%}
+
+{#- Mermaid diagrams would be fetched from a CDN; lessons have none. -#}
+{%- block html_head_js_mermaidjs -%}
+{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+def write_template(folder: Path) -> Path:
+    """Write the project's Voilà template under ``folder`` (a Jupyter data folder); return ``folder``."""
+    template = folder / "voila" / "templates" / TEMPLATE_NAME
+    template.mkdir(parents=True, exist_ok=True)
+    (template / "conf.json").write_text(_TEMPLATE_CONF, encoding="utf-8")
+    (template / "index.html.j2").write_text(_TEMPLATE_INDEX, encoding="utf-8")
+    return folder
+
+
+def _bind(port: int) -> int | None:
+    """The port bound on 127.0.0.1 (``0`` asks for any free one), or None when it is taken."""
+    with socket.socket() as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return None
+        return s.getsockname()[1]
+
+
+def free_port(preferred: int = DEFAULT_PORT) -> int:
+    """``preferred`` when nothing listens on it, else any free port on 127.0.0.1."""
+    port = _bind(preferred) or _bind(0)
+    if port is None:  # pragma: no cover
+        raise SolidarityEduError("no free port on 127.0.0.1")
+    return port
+
+
+def voila_command(notebook: Path, port: int, token: str) -> list[str]:
+    """The Voilà command line for a student copy: this computer only, no code, friendly errors."""
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        f"--Voila.ip={HOST}",
+        f"--Voila.port={port}",
+        "--Voila.port_retries=0",
+        f"--Voila.token={token}",
+        f"--template={TEMPLATE_NAME}",
+        "--theme=light",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaExecutor.cell_error_instruction={FRIENDLY_ERROR}",
+    ]
+
+
+def _wait_for_port(proc: subprocess.Popen, port: int, seconds: float = STARTUP_SECONDS) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SolidarityEduError(f"Voilà stopped before it was ready (exit code {proc.returncode}); see above")
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if s.connect_ex((HOST, port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SolidarityEduError(f"Voilà did not start within {seconds:.0f} s")
+
+
+def _has_display() -> bool:
+    """True on a desktop; on a server without one, Python would open a text browser in the terminal."""
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def present(lesson: LessonToPresent, port: int | None = None, open_browser: bool = False) -> int:
+    """Serve ``lesson`` with Voilà until it is stopped (Ctrl+C); print the address to open.
+
+    Returns Voilà's exit code (0 after Ctrl+C)."""
+    if not port:
+        port = free_port()
+    elif _bind(port) is None:
+        raise SolidarityEduError(f"port {port} is already in use; choose another with --port, or leave --port out")
+    token = secrets.token_urlsafe(16)
+    url = f"http://{HOST}:{port}/?token={token}"
+    with tempfile.TemporaryDirectory(prefix="solidarity-edu-present-") as tmp:
+        folder = Path(tmp)
+        (folder / "lesson").mkdir()
+        notebook = write_student_copy(lesson, folder / "lesson")
+        data_path = write_template(folder / "jupyter")
+        env = dict(os.environ)
+        # The kernel runs in the temporary folder, so tell the lesson where the course (and data/) is.
+        env.setdefault("SOLIDARITY_EDU_ROOT", str(lesson.project_root))
+        env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(data_path), env.get("JUPYTER_PATH")]))
+        log.info("presenting %s (%s) for %s", lesson.lesson_id, lesson.title, lesson.audience)
+        proc = subprocess.Popen(voila_command(notebook, port, token), env=env, stdin=subprocess.DEVNULL)
+
+        def on_term(_signum: int, _frame: FrameType | None) -> None:
+            raise SystemExit(143)
+
+        previous = signal.signal(signal.SIGTERM, on_term)
+        try:
+            _wait_for_port(proc, port)
+            print(f"Open the lesson at {url}", flush=True)
+            log.info("Stop the lesson with Ctrl+C.")
+            if open_browser and _has_display():
+                webbrowser.open(url)
+            return proc.wait()
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            _stop(proc)
+            signal.signal(signal.SIGTERM, previous)
