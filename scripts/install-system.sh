@@ -4,6 +4,8 @@
 #   poppler-utils  pdftotext / pdftoppm, used by the tests and to look at PDF pages as images
 #   fonts-*        fonts for Chromium's print output and for non-Latin names in the lessons
 #   nodejs, npm    install axe-core and configurable-http-proxy (JupyterHub's proxy) from package-lock.json
+#   postgresql     the server binaries (initdb, pg_ctl) the circle-store tests start a private cluster with;
+#                  the 'main' cluster the package starts is stopped again: no test uses it
 # Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 needed=()
@@ -14,6 +16,8 @@ command -v pdftotext >/dev/null 2>&1 || needed+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
 command -v node >/dev/null 2>&1 || needed+=(nodejs)
 command -v npm >/dev/null 2>&1 || needed+=(npm)
+# The server, not just the client: psql alone may be installed without it.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || needed+=(postgresql)
 if [ ${#needed[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0
@@ -30,4 +34,9 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+if [[ " ${needed[*]} " == *" postgresql "* ]]; then
+  pg_lsclusters -h 2>/dev/null | while read -r version cluster _; do
+    $SUDO pg_ctlcluster "$version" "$cluster" stop 2>/dev/null || true
+  done || true
+fi
 echo "system packages: done"

@@ -50,3 +50,15 @@ class LessonExecutionError(BuildError):
 
 class JournalError(SolidarityEduError):
     """The private journal of answers could not be read or written."""
+
+
+class CircleError(SolidarityEduError):
+    """A share with the study circle could not be made, withdrawn or read (the journal is never affected)."""
+
+
+class ShareRejected(CircleError):
+    """A share failed validation. ``field`` names the part of the share that is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")

@@ -152,7 +152,9 @@ def test_welcome_lesson_runs_offline_in_jupyterlab(lab, browser_page):
     assert page.locator(".jp-OutputArea-output .jp-RenderedText:has-text('Traceback')").count() == 0
 
 
-@pytest.mark.parametrize(("notebook", "has_charts"), [("02-incarceration.ipynb", True), ("08-solidarity-practices.ipynb", False)])
+@pytest.mark.parametrize(
+    ("notebook", "has_charts"), [("02-incarceration.ipynb", True), ("08-solidarity-practices.ipynb", False)]
+)
 def test_a_lesson_in_jupyterlab_has_no_serious_accessibility_violation(lab, browser_page, notebook, has_charts):
     """axe-core on everything the lesson puts on the JupyterLab page: rendered text, charts, cards, widgets.
 

@@ -1,0 +1,35 @@
+"""Study circles on The Littlest JupyterHub (TLJH).
+
+deploy/tljh/setup.sh copies this file to /opt/tljh/config/jupyterhub_config.d/, which TLJH loads after
+its own configuration (tljh-config: authenticator, memory limit, idle culler). It adds what tljh-config
+cannot express:
+
+- the circle service (answers participants choose to share), from solidarity_edu.circle.hub;
+- NativeAuthenticator's page templates, when that authenticator is the one chosen.
+
+solidarity-edu is installed twice on TLJH: fully in the user environment (/opt/tljh/user, where lessons
+run) and without dependencies in the hub environment (/opt/tljh/hub), so that this file can import it
+without touching the JupyterHub version TLJH pins. The circle service runs with the hub environment's
+Python; it needs only JupyterHub, tornado and SQLAlchemy, which that environment has.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+from solidarity_edu.circle.hub import add_circle_service
+
+c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
+
+# SQLite in a folder only root can read (setup.sh creates it); the owner-key secret goes beside it.
+add_circle_service(
+    c,
+    database_url=os.environ.get("SOLIDARITY_EDU_CIRCLE_DATABASE_URL", "sqlite:////srv/solidarity-circle/circle.sqlite"),
+)
+
+if "nativeauthenticator" in str(c.JupyterHub.get("authenticator_class", "")):
+    native = importlib.util.find_spec("nativeauthenticator")
+    if native and native.origin:  # "Sign up" on the login page, "Authorize users" for admins
+        c.JupyterHub.template_paths = [str(Path(native.origin).parent / "templates")]

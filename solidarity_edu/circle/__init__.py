@@ -1,0 +1,25 @@
+"""Study circles: a participant may share an answer with the circle, anonymously, and withdraw it.
+
+Nothing is shared unless the participant ticks "Share with my circle" under a prompt. A facilitator sees
+shared answers without names: counts for choices, averages for ratings, the texts of shared reflections.
+
+- ``shares``   what a share is and the limits it must respect (size, kinds, no HTML markup)
+- ``store``    where shares live: SQLite by default, PostgreSQL given a database URL (SQLAlchemy)
+- ``summary``  the facilitator's view: aggregates as JSON and as a page to project
+- ``client``   what the lesson widgets call: the hub's circle service, or a local store on one machine
+- ``service``  the JupyterHub service (OAuth through the hub; run by the hub, see ``hub``)
+- ``hub``      ``add_circle_service(c)`` for a jupyterhub_config.py
+
+This is a package rather than the single ``circle.py`` DESIGN.md sketches: the service, the store and
+the client each have one job and different dependencies (a kernel never imports tornado or SQLAlchemy
+unless it uses a local store).
+"""
+
+from __future__ import annotations
+
+FACILITATE_SCOPE = "custom:solidarity-circle:facilitate"
+SERVICE_NAME = "circle"
+DATABASE_ENV = "SOLIDARITY_EDU_CIRCLE_DATABASE_URL"
+SECRET_ENV = "SOLIDARITY_EDU_CIRCLE_SECRET"
+URL_ENV = "SOLIDARITY_EDU_CIRCLE_URL"
+LOCAL_ENV = "SOLIDARITY_EDU_CIRCLE"
