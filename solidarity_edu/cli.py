@@ -74,8 +74,26 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 def _cmd_lab(args: argparse.Namespace) -> int:
     folder = args.course.parent if args.course.suffix else args.course
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", *args.lab_args]
+    if args.circle:
+        from .circle import LOCAL_ENV
+
+        os.environ[LOCAL_ENV] = "local"  # the lessons' kernels inherit it: a "Share with my circle" box appears
     os.execv(sys.executable, cmd)
     return 0  # pragma: no cover
+
+
+def _cmd_circle_summary(args: argparse.Namespace) -> int:
+    from .circle.store import CircleStore
+    from .circle.summary import summarize, summary_html
+
+    store = CircleStore(args.database)
+    title = f"What the circle shared: lesson {args.lesson}" if args.lesson else "What the circle shared"
+    summaries = summarize(store.all_shares(args.lesson))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(summary_html(summaries, title), encoding="utf-8")
+    shared = sum(item["count"] for item in summaries)
+    log.info("%d shared answers across %d prompts -> %s", shared, len(summaries), args.out)
+    return 0
 
 
 def _cmd_present(args: argparse.Namespace) -> int:
@@ -187,6 +205,9 @@ def parser() -> argparse.ArgumentParser:
     lint.set_defaults(func=_cmd_lint)
 
     lab = sub.add_parser("lab", help="open JupyterLab on the lessons")
+    lab.add_argument(
+        "--circle", action="store_true", help="offer 'Share with my circle' using a circle store on this computer"
+    )
     lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="extra arguments for jupyter lab")
     lab.set_defaults(func=_cmd_lab)
 
@@ -236,6 +257,16 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("--exports", type=Path, default=Path("exports"), help="the built exports (default: exports)")
     pub.add_argument("--audience", default="community", help="which version of the lessons (default: community)")
     pub.set_defaults(func=_cmd_publish_student)
+
+    circle = sub.add_parser("circle", help="study circles: what participants chose to share, without names")
+    circle_sub = circle.add_subparsers(dest="circle_command", required=True)
+    summ = circle_sub.add_parser("summary", help="write the circle's anonymous summary as a page to project")
+    summ.add_argument("--lesson", default=None, help="only this lesson's prompts, by number (e.g. 07)")
+    summ.add_argument("--out", type=Path, default=Path("circle-summary.html"), help="where to write the page")
+    summ.add_argument(
+        "--database", default=None, help="circle store URL (default: $SOLIDARITY_EDU_CIRCLE_DATABASE_URL or local)"
+    )
+    summ.set_defaults(func=_cmd_circle_summary)
 
     data = sub.add_parser("data", help="datasets")
     data_sub = data.add_subparsers(dest="data_command", required=True)
