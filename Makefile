@@ -30,7 +30,8 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 lint: install
-	$(BIN)/ruff check solidarity_edu tests bench
+	$(BIN)/ruff check solidarity_edu tests bench deploy
+	$(BIN)/ruff format --check solidarity_edu tests bench deploy
 	$(BIN)/solidarity-edu lint
 
 # PNGs of every lesson's first slide, worksheet page 1 and guide page 1, shown on exports/index.html.

@@ -2,8 +2,8 @@
 
 Helm deep-merges a deployment's values over the chart's values.yaml and validates the result against
 the chart's values.schema.yaml (JSON Schema draft 7, `additionalProperties: false` at most levels). The
-chart's two files sit outside the project, in <project>/../shared/z2jh, or where
-SOLIDARITY_EDU_Z2JH_DIR says: a missing chart is a failure, never a skip.
+chart's two files are vendored in tests/fixtures/z2jh (chart commit 48ea50e, BSD-3, see its README) so a
+clone anywhere can run this; SOLIDARITY_EDU_Z2JH_DIR checks against another copy (a newer chart).
 """
 
 from __future__ import annotations
@@ -23,16 +23,16 @@ CHART_FILES = ("values.yaml", "values.schema.yaml")
 
 
 def chart_dir(root: Path) -> Path:
-    candidates = [root.parent / "shared" / "z2jh"]
+    candidates = [root / "tests" / "fixtures" / "z2jh"]
     if os.environ.get("SOLIDARITY_EDU_Z2JH_DIR"):
-        candidates.append(Path(os.environ["SOLIDARITY_EDU_Z2JH_DIR"]))
+        candidates = [Path(os.environ["SOLIDARITY_EDU_Z2JH_DIR"])]
     for folder in candidates:
         if all((folder / name).is_file() for name in CHART_FILES):
             return folder
     pytest.fail(
         f"the Zero to JupyterHub chart's values.yaml and values.schema.yaml were not found in "
-        f"{' or '.join(str(c) for c in candidates)}: put them in <project>/../shared/z2jh or set "
-        "SOLIDARITY_EDU_Z2JH_DIR to their folder"
+        f"{' or '.join(str(c) for c in candidates)}: restore tests/fixtures/z2jh from git or set "
+        "SOLIDARITY_EDU_Z2JH_DIR to a folder holding them"
     )
 
 
