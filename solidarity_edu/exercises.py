@@ -217,7 +217,9 @@ _OPTION_CSS = (
     "<style>.se-option-button{white-space:normal!important;height:auto!important;min-height:2.2em;"
     "text-align:left!important;line-height:1.3!important;padding:0.3em 0.6em!important}"
     # The chosen option: white on dark blue (9:1), not ipywidgets' "info" cyan (3.5:1, below WCAG AA).
-    ".se-option-button.se-selected{background:#1f4e79!important;color:#ffffff!important}</style>"
+    ".se-option-button.se-selected{background:#1f4e79!important;color:#ffffff!important}"
+    # A focus ring anyone can see (WCAG 2.4.7), thicker than ipywidgets' 1px default.
+    ".se-option-button:focus-visible{outline:3px solid #1f4e79!important;outline-offset:2px}</style>"
 )
 SELECTED = " (selected)"
 

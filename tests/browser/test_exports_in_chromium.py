@@ -30,6 +30,20 @@ def browser():
         b.close()
 
 
+# Lays every reveal.js slide out on the page, visible, so axe checks them all (it skips hidden content).
+SHOW_EVERY_SLIDE = """() => {
+  document.querySelectorAll('.reveal .slides section').forEach(s => {
+    s.removeAttribute('aria-hidden'); s.removeAttribute('hidden');
+    s.classList.remove('future', 'past'); s.classList.add('present');
+  });
+  const style = document.createElement('style');
+  style.textContent = '.reveal .slides section{display:block!important;position:relative!important;' +
+    'opacity:1!important;visibility:visible!important;transform:none!important;top:auto!important}' +
+    '.reveal .slides{overflow:visible!important}';
+  document.head.appendChild(style);
+}"""
+
+
 def _open(browser, path: Path):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     attempts: list[str] = []
@@ -67,6 +81,9 @@ def test_every_export_is_offline_error_free_accessible_and_draws_its_charts(real
         assert attempts == [], f"{path}: tried the network: {attempts}"
         assert errors == [], f"{path}: console errors: {errors}"
         accessibility += serious_violations(page, str(path.relative_to(real_exports)))
+        if path.name == "slides.html":  # reveal hides every slide but the current one: check them all
+            page.evaluate(SHOW_EVERY_SLIDE)
+            accessibility += serious_violations(page, f"{path.relative_to(real_exports)} (every slide)")
         context.close()
     assert accessibility == [], "axe-core found serious or critical violations:\n" + "\n".join(accessibility)
     assert drawn >= 20  # the history lessons' timelines, maps and charts, in every format

@@ -227,12 +227,18 @@ def test_activities_work_with_the_keyboard_alone(lab, browser_page):
     box.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')]").get_by_text(
         "Saved privately"
     ).wait_for(timeout=30000)
-    print("after save", page.evaluate("document.activeElement.outerHTML.slice(0,150)"))
     # The check-for-understanding: Tab through the options, Enter to choose, Tab to "Check", Enter.
     first = page.locator(".jp-OutputArea-output .se-option-button").first
     first.scroll_into_view_if_needed()
     first.focus()
     page.keyboard.press("Tab")  # to the second option
+    focus = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [document.activeElement.className, s.outlineStyle, s.outlineWidth]; })()"
+    )
+    assert "se-option-button" in focus[0] and focus[1] != "none" and focus[2] not in ("0px", ""), (
+        f"the focused option has no visible outline: {focus}"
+    )
     page.keyboard.press("Enter")  # choose it
     page.keyboard.press("Tab")  # third option
     page.keyboard.press("Tab")  # "Check my answer"
