@@ -316,3 +316,16 @@ def test_the_facilitator_view_in_a_browser_after_hub_login(hub, circle):
                 context.close()
         finally:
             browser.close()
+
+
+def test_too_many_shares_in_a_minute_get_429_and_the_store_keeps_one(hub, circle):
+    """Rate per person: the 31st write in a minute is refused. (Last in the file: it uses up the
+    facilitator's writes, on a prompt of its own, so the other tests' summaries are untouched.)"""
+    token = hub.token_for(FACILITATOR)
+    share = {"prompt": "99-rate-limit", "question": "Q", "kind": "text"}
+    statuses = [
+        hub.circle("POST", "api/shares", token, json={**share, "value": f"try {i}"}).status_code for i in range(31)
+    ]
+    assert statuses[:30] == [201] * 30 and statuses[30] == 429, statuses
+    summary = _summary(hub, "99")["99-rate-limit"]
+    assert summary["texts"] == ["try 29"], "a person's share is replaced, never duplicated"

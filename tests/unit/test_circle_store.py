@@ -101,3 +101,15 @@ def test_the_summary_page_escapes_everything_and_writes_numbers_beside_bars():
     page = summary_html(summarize([choice]))
     assert '<span class="num">1</span>' in page and '<span class="num">0</span>' in page
     assert "Nothing has been shared yet" in summary_html([])
+
+
+def test_the_rate_limiter_counts_per_person_within_the_window():
+    from solidarity_edu.circle.service import RateLimiter
+
+    limiter = RateLimiter(limit=3, window=0.2)
+    assert [limiter.allow("ana") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("ben") is True
+    import time
+
+    time.sleep(0.25)
+    assert limiter.allow("ana") is True
