@@ -303,3 +303,62 @@ class Kernel:
     def close(self) -> None:
         self.ws.close()
         self.hub.user_api(self.user, "DELETE", f"api/sessions/{self.session_id}")
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children.get(current, []))
+    return found
+
+
+def _listening_sockets() -> dict[str, str]:
+    """inode -> 'address:port' of every TCP socket in LISTEN state on this machine."""
+    listening = {}
+    for table, v6 in (("/proc/net/tcp", False), ("/proc/net/tcp6", True)):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] != "0A":  # LISTEN
+                continue
+            address, port = fields[1].split(":")
+            raw = bytes.fromhex(address)
+            if v6:
+                words = [raw[i : i + 4][::-1] for i in range(0, 16, 4)]
+                host = socket.inet_ntop(socket.AF_INET6, b"".join(words))
+            else:
+                host = socket.inet_ntop(socket.AF_INET, raw[::-1])
+            listening[fields[9]] = f"{host}:{int(port, 16)}"
+    return listening
+
+
+def listening_addresses(hub: Hub) -> dict[int, list[str]]:
+    """pid -> the addresses each process of the hub (hub, proxy, services, users' servers, kernels) listens on."""
+    sockets = _listening_sockets()
+    result: dict[int, list[str]] = {}
+    for pid in _descendants(hub.process.pid) | set(_processes_of(hub)):
+        addresses = []
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:[") and target[8:-1] in sockets:
+                    addresses.append(sockets[target[8:-1]])
+        except OSError:
+            continue
+        if addresses:
+            result[pid] = addresses
+    return result

@@ -329,3 +329,14 @@ def test_too_many_shares_in_a_minute_get_429_and_the_store_keeps_one(hub, circle
     assert statuses[:30] == [201] * 30 and statuses[30] == 429, statuses
     summary = _summary(hub, "99")["99-rate-limit"]
     assert summary["texts"] == ["try 29"], "a person's share is replaced, never duplicated"
+
+
+def test_every_server_of_the_circle_listens_on_loopback_only(hub, circle):
+    from hubtools import listening_addresses
+
+    listening = listening_addresses(hub)
+    addresses = [a for found in listening.values() for a in found]
+    # The hub's API, the proxy and the proxy's API, the circle service, and five participants' servers.
+    assert len(addresses) >= 9, listening
+    outside = [a for a in addresses if not a.startswith(("127.0.0.1:", "::1:"))]
+    assert outside == [], f"listening beyond this machine: {outside}"
