@@ -222,6 +222,12 @@ _OPTION_CSS = (
     ".se-option-button:focus-visible{outline:3px solid #1f4e79!important;outline-offset:2px}</style>"
 )
 SELECTED = " (selected)"
+# The chosen number in a rating row: dark blue, white, bold and outlined (not a shade of grey alone).
+_RATING_CSS = (
+    "<style>.se-rating .widget-toggle-button.mod-active{background:#1f4e79!important;color:#ffffff!important;"
+    "font-weight:700!important;outline:2px solid #000000;outline-offset:-2px}"
+    ".se-rating .widget-toggle-button:focus-visible{outline:3px solid #1f4e79!important;outline-offset:2px}</style>"
+)
 
 
 class _Options:
@@ -454,6 +460,8 @@ def scale(
         )
         for item in items
     ]
+    for row in sliders:
+        row.add_class("se-rating")
     chart = w.Output()
 
     def show(*_: Any) -> None:
@@ -470,6 +478,7 @@ def scale(
     box = w.VBox(
         [
             _question(question),
+            w.HTML(_RATING_CSS),
             legend,
             *sliders,
             w.HBox([_button("Save and show my chart", "Save", show), store.status]),
