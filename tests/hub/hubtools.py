@@ -81,6 +81,20 @@ class Hub:
         assert events and events[-1].get("phase") == "finished", f"{user}: pull failed: {events[-5:]}"
         return events
 
+    def follow_link(self, user: str, link: str) -> str:
+        """What clicking a ``solidarity-edu link`` link does, for ``user``, through the API: pull with the
+        link's own parameters; returns the notebook path the link opens. (The hub's redirect needs a
+        browser login: test_the_join_link_in_a_browser follows the link for real.)"""
+        from urllib.parse import parse_qs, unquote, urlsplit
+
+        parts = urlsplit(link)
+        assert f"{parts.scheme}://{parts.netloc}" == self.url, link
+        assert parts.path == "/hub/user-redirect/git-pull", link
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        self.pull(user, query["repo"], query["targetpath"], query["branch"])
+        assert query["urlpath"].startswith("lab/tree/"), query["urlpath"]
+        return unquote(query["urlpath"].removeprefix("lab/tree/"))
+
     def homes(self) -> Path:
         return self.base / "homes"
 

@@ -13,6 +13,8 @@ import json
 import statistics
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 import pytest
@@ -20,6 +22,7 @@ from hubtools import PASSWORD, Kernel, start_hub, stop_hub
 
 from solidarity_edu.circle import FACILITATE_SCOPE
 from solidarity_edu.course import load_course
+from solidarity_edu.link import lesson_link
 from solidarity_edu.publish import publish_student_repo
 
 pytestmark = pytest.mark.hub
@@ -29,6 +32,7 @@ FACILITATOR = "facilitator"
 TARGET = "circle-notebooks"
 LESSON_07 = f"{TARGET}/notebooks/07-defining-solidarity.ipynb"
 LESSON_08 = f"{TARGET}/notebooks/08-solidarity-practices.ipynb"
+COURSE = load_course(Path(__file__).resolve().parents[2] / "notebooks" / "course.yaml")
 UPDATE = "UPDATED FOR OUR CIRCLE: read this paragraph together before the activity."
 
 FIND = """
@@ -96,7 +100,8 @@ def hub(tmp_path_factory):
 
 def _join_and_run(hub, repo, user: str, answers: dict) -> dict:
     hub.spawn(user)
-    hub.pull(user, f"file://{repo}", TARGET)
+    link = lesson_link(COURSE, "07-defining-solidarity", hub.url, f"file://{repo}")  # what `solidarity-edu link` prints
+    assert hub.follow_link(user, link) == LESSON_07
     listing = hub.user_api(user, "GET", f"api/contents/{TARGET}/notebooks").json()
     assert "07-defining-solidarity.ipynb" in {item["name"] for item in listing["content"]}
     notebook = nbformat.reads(json.dumps(hub.user_api(user, "GET", f"api/contents/{LESSON_07}").json()["content"]), 4)
@@ -283,6 +288,31 @@ def test_an_update_is_pulled_again_and_every_answer_is_intact(hub, curriculum, c
     for user, out in outputs.items():
         assert circle["answers"][user]["text"]["value"] in out, out
         assert repr(circle["answers"][user]["scale"]["value"]) in out, out
+
+
+def test_the_join_link_in_a_browser(hub, curriculum, circle):
+    """A participant logs in and opens the link `solidarity-edu link` prints: the hub sends them to their
+    server, nbgitpuller pulls, and JupyterLab opens lesson 07."""
+    from conftest import require_tool
+    from playwright.sync_api import sync_playwright
+
+    from solidarity_edu.build.pdf import CHROMIUM_ARGS
+
+    bare, _ = curriculum
+    link = lesson_link(COURSE, "07-defining-solidarity", hub.url, f"file://{bare}")
+    path_and_query = link.removeprefix(hub.url)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=require_tool("chromium", "chromium"), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{hub.url}/hub/login?next={quote(path_and_query)}")
+            page.fill("input[name=username]", PARTICIPANTS[1])
+            page.fill("input[name=password]", PASSWORD)
+            page.click("input[type=submit], button[type=submit]")
+            page.wait_for_url(f"**/user/{PARTICIPANTS[1]}/lab/tree/{LESSON_07}*", timeout=120000)
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120000)
+        finally:
+            browser.close()
 
 
 def test_the_facilitator_view_in_a_browser_after_hub_login(hub, circle):
