@@ -11,7 +11,7 @@ from .. import __version__
 from ..course import Course
 from . import assets
 from .screenshots import KINDS as _SHOT_KINDS
-from .screenshots import png_size, screenshot_path
+from .screenshots import pictured_audience, png_size, screenshot_path
 
 _LINKS = [
     ("slides.html", "Slides"),
@@ -58,6 +58,8 @@ def _thumbnails(course: Course, exports: Path, failed: set[str] | frozenset[str]
     """lesson id -> a list of thumbnail links, for the lessons with screenshots in exports/screenshots/."""
     e = html.escape
     found: dict[str, str] = {}
+    version = pictured_audience(exports)
+    version_note = f" ({version} version)" if version else ""
     for lesson in course.lessons:
         if any(f"{lesson.id}/{a}" in failed for a in lesson.audiences):
             continue  # never show last week's pictures next to "not built"
@@ -74,9 +76,9 @@ def _thumbnails(course: Course, exports: Path, failed: set[str] | frozenset[str]
             rel = png.relative_to(exports).as_posix()
             alt, caption = _SHOT_TEXT[kind]
             items.append(
-                f'<li><a href="{e(rel)}"><img src="{e(rel)}" alt="{e(alt)} {e(name)}" width="{THUMB_WIDTH}" '
+                f'<li><a href="{e(rel)}"><img src="{e(rel)}" alt="{e(alt)} {e(name)}{e(version_note)}" width="{THUMB_WIDTH}" '
                 f'height="{max(1, round(height * THUMB_WIDTH / width))}" loading="lazy"></a>'
-                f'<span aria-hidden="true">{caption}</span></li>'
+                f'<span aria-hidden="true">{caption}{e(version_note)}</span></li>'
             )
         if items:
             found[lesson.id] = (

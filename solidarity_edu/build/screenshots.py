@@ -36,6 +36,15 @@ _READY = (
 _NOT_LOCAL = re.compile(r"^(?!file:|data:|about:).*")
 
 
+AUDIENCE_FILE = "audience.txt"
+
+
+def pictured_audience(exports: Path) -> str:
+    """The label of the audience the screenshots show ('' when unknown)."""
+    path = Path(exports) / SCREENSHOTS_DIR / AUDIENCE_FILE
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+
+
 def screenshot_path(exports: Path, lesson_id: str, kind: str) -> Path:
     return exports / SCREENSHOTS_DIR / f"{lesson_id}-{kind}.png"
 
@@ -152,4 +161,7 @@ def take_screenshots(exports: Path, course: Course, audience: str | None = None)
         raise BuildError(f"Chromium could not take the screenshots: {err}") from err
     order = {png: i for i, (_, _, _, png) in enumerate(jobs)}
     written.sort(key=order.__getitem__)
+    # Which version the pictures show, for the index's alt text and captions.
+    label = course.audiences[audience].label
+    (out_dir / AUDIENCE_FILE).write_text(f"{label}\n", encoding="utf-8")
     return written

@@ -155,6 +155,10 @@ def test_running_again_overwrites_the_same_files(shot_exports):
     result = run_screenshots(course, exports, "--audience", "high-school")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (exports / "screenshots").iterdir()) == before
+    assert "(High school version)" in (exports / "index.html").read_text()  # the index says which version
+    result = run_screenshots(course, exports)  # back to the default for the tests below
+    assert result.returncode == 0, result.stderr
+    assert "(Community study circle version)" in (exports / "index.html").read_text()
 
 
 def test_index_shows_a_thumbnail_per_screenshot_with_alt_text(shot_exports):
@@ -170,9 +174,14 @@ def test_index_shows_a_thumbnail_per_screenshot_with_alt_text(shot_exports):
         assert img.get("alt", "").strip(), img
         assert img["width"] == "200" and int(img["height"]) > 0 and img["loading"] == "lazy"
     alts = {img["src"]: img["alt"] for img in imgs}
-    assert alts["screenshots/01-alpha-slides.png"] == "First slide of Lesson 01: Lesson 01-alpha"
-    assert alts["screenshots/02-beta-worksheet.png"] == "Page 1 of the worksheet for Lesson 02: Lesson 02-beta"
-    assert alts["screenshots/02-beta-guide.png"] == "Page 1 of the teacher guide for Lesson 02: Lesson 02-beta"
+    version = " (Community study circle version)"
+    assert alts["screenshots/01-alpha-slides.png"] == "First slide of Lesson 01: Lesson 01-alpha" + version
+    assert (
+        alts["screenshots/02-beta-worksheet.png"] == "Page 1 of the worksheet for Lesson 02: Lesson 02-beta" + version
+    )
+    assert (
+        alts["screenshots/02-beta-guide.png"] == "Page 1 of the teacher guide for Lesson 02: Lesson 02-beta" + version
+    )
 
 
 def test_index_without_screenshots_is_unchanged(fixture_build, tmp_path, monkeypatch):
