@@ -156,7 +156,8 @@ class FacilitatorPage(_Handler):
         title = f"What the circle shared: lesson {lesson}" if lesson else "What the circle shared"
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(summary_html(summarize(self.store.all_shares(lesson)), title))
+        lessons = sorted({share.lesson for share in self.store.all_shares()})
+        self.finish(summary_html(summarize(self.store.all_shares(lesson)), title, lessons, lesson))
 
 
 class HomePage(_Handler):

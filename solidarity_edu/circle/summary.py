@@ -104,11 +104,33 @@ h1{color:#1f4e79;font-size:1.6rem} h2{color:#1f4e79;font-size:1.2rem;margin:1.6r
 .num{font-weight:700}
 blockquote{margin:.4rem 0;padding:.4rem .8rem;border-left:6px solid #1f4e79;background:#f4f7fb;white-space:pre-wrap}
 .empty{font-style:italic}
+.lessons{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.4rem 1rem;margin:.2rem 0 .6rem}
+.lessons a{color:#1f4e79} .lessons a[aria-current]{font-weight:700;text-decoration:none}
 """
 
 
-def summary_html(summaries: list[dict[str, Any]], title: str = "What the circle shared") -> str:
-    """A self-contained page (no scripts, no network) to project for the circle's discussion."""
+def _lesson_nav(lessons: list[str], current: str | None) -> str:
+    """Links to show one lesson's shares at a time (the service's ``?lesson=07``)."""
+    if not lessons:
+        return ""
+    links = [("All lessons", "facilitator", current is None)]
+    links += [(f"Lesson {lesson}", f"facilitator?lesson={lesson}", lesson == current) for lesson in lessons]
+    current_mark = ' aria-current="page"'
+    items = "".join(
+        f'<li><a href="{_e(href)}"{current_mark if here else ""}>{_e(label)}</a></li>' for label, href, here in links
+    )
+    return f'<nav aria-label="Lessons"><ul class="lessons">{items}</ul></nav>'
+
+
+def summary_html(
+    summaries: list[dict[str, Any]],
+    title: str = "What the circle shared",
+    lessons: list[str] | None = None,
+    current: str | None = None,
+) -> str:
+    """A self-contained page (no scripts, no network) to project for the circle's discussion.
+
+    ``lessons``: the lessons with shares, shown as links (on the hub's facilitator page)."""
     body = "".join(_prompt_html(item) for item in summaries) or (
         '<p class="empty">Nothing has been shared yet. Sharing is always a choice: participants tick '
         "\u201cShare with my circle\u201d under a prompt.</p>"
@@ -117,7 +139,7 @@ def summary_html(summaries: list[dict[str, Any]], title: str = "What the circle 
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>"
-        f'<h1>{_e(title)}</h1><p class="meta">Anonymous: no names are stored with shared answers. '
+        f'<h1>{_e(title)}</h1>{_lesson_nav(lessons or [], current)}<p class="meta">Anonymous: no names are stored with shared answers. '
         "A participant can withdraw a share at any time; reload to see the latest.</p>"
         f"{body}</main></body></html>"
     )

@@ -240,6 +240,10 @@ def test_the_facilitator_page_escapes_what_was_shared(hub, circle):
     assert "tenants&#x27; union &amp; the mosque" in page.text
     assert "participant1 writes" in page.text  # the text the participant chose to write, not an account
     assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    # A link per lesson with shares; the lesson shown is marked.
+    assert '<a href="facilitator?lesson=07" aria-current="page">Lesson 07</a>' in page.text
+    assert '<a href="facilitator?lesson=08">Lesson 08</a>' in page.text
+    assert "How strongly does the group" not in page.text  # lesson 08's prompt is not on lesson 07's page
 
 
 def test_a_withdrawn_share_leaves_the_summary(hub, circle):

@@ -113,3 +113,10 @@ def test_the_rate_limiter_counts_per_person_within_the_window():
 
     time.sleep(0.25)
     assert limiter.allow("ana") is True
+
+
+def test_the_summary_page_links_each_lesson_and_marks_the_one_shown():
+    page = summary_html([], lessons=["07", "08"], current="08")
+    assert '<a href="facilitator">All lessons</a>' in page
+    assert '<a href="facilitator?lesson=08" aria-current="page">Lesson 08</a>' in page
+    assert "<nav" not in summary_html([])
