@@ -25,7 +25,7 @@ from . import LOCAL_ENV, URL_ENV
 from .shares import Share, validate_share
 
 log = logging.getLogger(__name__)
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 5  # a prompt cell waits at most this long for a circle that does not answer
 
 
 class Circle(Protocol):

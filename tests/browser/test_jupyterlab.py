@@ -7,24 +7,20 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from conftest import require_tool
 from fixtures.axe import serious_violations
+from fixtures.servers import loopback_page, stop_group
 
 from solidarity_edu.build.pdf import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
-
-
-_ARTIFACTS = Path(os.environ.get("SOLIDARITY_EDU_TEST_ARTIFACTS", "/tmp"))
 
 
 def _free_port() -> int:
@@ -75,15 +71,7 @@ def lab(tmp_path_factory, root):
             pytest.fail("jupyter lab did not start within 60 s")
         yield base, token, work
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-
-
-OFF_HOST = re.compile(r"^(?!http://127\.0\.0\.1:|ws://127\.0\.0\.1:|data:|blob:|about:).*")
+        stop_group(proc)
 
 
 def _menu(page, menu: str, item: str) -> None:
@@ -122,23 +110,9 @@ def _first_reflection(page):
 
 @pytest.fixture()
 def browser_page(lab):
-    from playwright.sync_api import sync_playwright
-
     chromium = require_tool("chromium", "chromium")
-    off_host: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route(OFF_HOST, lambda route: (off_host.append(route.request.url), route.abort()))
-        page = context.new_page()
-        try:
-            yield page
-        except Exception:
-            page.screenshot(path=str(_ARTIFACTS / "jupyterlab-failure.png"), full_page=True)
-            raise
-        finally:
-            browser.close()
-    assert off_host == [], f"JupyterLab tried to reach the network: {off_host}"
+    with loopback_page(chromium, CHROMIUM_ARGS, {"width": 1400, "height": 1000}, "jupyterlab-failure.png") as page:
+        yield page
 
 
 def test_welcome_lesson_runs_offline_in_jupyterlab(lab, browser_page):

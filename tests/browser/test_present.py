@@ -7,7 +7,6 @@ import json
 import os
 import queue
 import re
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -19,13 +18,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, require_tool
 from fixtures.axe import serious_violations
+from fixtures.servers import loopback_page, stop_group
 
 from solidarity_edu.build.pdf import CHROMIUM_ARGS
 
-_ARTIFACTS = Path(os.environ.get("SOLIDARITY_EDU_TEST_ARTIFACTS", "/tmp"))
 LESSON = "07-defining-solidarity"
 TITLE = "Defining solidarity for yourself"
-OFF_HOST = re.compile(r"^(?!http://127\.0\.0\.1:|ws://127\.0\.0\.1:|data:|blob:|about:).*")
 URL_LINE = re.compile(r"(http://127\.0\.0\.1:\d+/\S*)")
 
 # Text that exists only in code cells, and text that exists only in cells for teachers.
@@ -91,34 +89,14 @@ def voila(tmp_path_factory):
             pytest.fail(f"present printed no URL within 60 s: {''.join(stderr)[-3000:]}")
         yield url, journal
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_group(proc)
 
 
 @pytest.fixture()
 def page(voila):
-    from playwright.sync_api import sync_playwright
-
     chromium = require_tool("chromium", "chromium")
-    off_host: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.route(OFF_HOST, lambda route: (off_host.append(route.request.url), route.abort()))
-        page = context.new_page()
-        try:
-            yield page
-        except Exception:
-            page.screenshot(path=str(_ARTIFACTS / "present-failure.png"), full_page=True)
-            raise
-        finally:
-            browser.close()
-    assert off_host == [], f"the Voilà page tried to reach the network: {off_host}"
+    with loopback_page(chromium, CHROMIUM_ARGS, {"width": 1280, "height": 900}, "present-failure.png") as page:
+        yield page
 
 
 def _journal(path: Path) -> dict[str, object]:
