@@ -37,13 +37,17 @@ def _sources(urls: list[str]) -> str:
     return f'<p class="se-card-sources">Sources: {links}</p>'
 
 
+def _row(frame: pd.DataFrame, column: str, key: str, what: str, csv: str):
+    """The one row of ``frame`` whose ``column`` is ``key``, or a DatasetError naming the file to look in."""
+    match = frame[frame[column] == key]
+    if match.empty:
+        raise DatasetError(f"no {what} with id {key!r}; see {csv} for the ids")
+    return match.iloc[0]
+
+
 def event_card(event_id: str) -> HTML:
     """One event: its title, date, summary and the pages it was checked against."""
-    events = timeline_events()
-    match = events[events["id"] == event_id]
-    if match.empty:
-        raise DatasetError(f"no timeline event with id {event_id!r}; see data/timeline/timeline.csv for the ids")
-    row = match.iloc[0]
+    row = _row(timeline_events(), "id", event_id, "timeline event", "data/timeline/timeline.csv")
     when = format_date(row["date"], row["date_precision"])
     markup = (
         f'<div class="se-card se-event-card" data-event-id="{html.escape(event_id, quote=True)}">'
@@ -88,11 +92,7 @@ def _glossary():
 
 def define(term_id: str) -> HTML:
     """A key term of the course, defined in plain language (from data/glossary)."""
-    glossary = _glossary()
-    match = glossary[glossary["id"] == term_id]
-    if match.empty:
-        raise DatasetError(f"no glossary term with id {term_id!r}; see data/glossary/glossary.csv for the ids")
-    row = match.iloc[0]
+    row = _row(_glossary(), "id", term_id, "glossary term", "data/glossary/glossary.csv")
     why = row.get("why_it_matters")
     why = "" if why is None or why is pd.NA else str(why).strip()
     why_html = f'<p class="se-card-why"><strong>Why it matters:</strong> {html.escape(why)}</p>' if why else ""

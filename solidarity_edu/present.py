@@ -187,8 +187,8 @@ def write_student_copy(lesson: LessonToPresent, folder: Path) -> Path:
 # A Voilà template of our own, written next to the student copy. It is Voilà's "lab" template (which
 # already declares <html lang="en"> and takes the page title from the notebook's metadata) with: no
 # stylesheets or scripts fetched from a CDN, so a lesson works offline and the learner's browser
-# contacts nobody; a darker "info" colour so a chosen option passes WCAG AA contrast; charts without a
-# stray error line under them; and wide charts or tables that keyboard users can scroll.
+# contacts nobody; charts without a stray error line under them; and wide charts or tables that
+# keyboard users can scroll.
 _TEMPLATE_CONF = '{"base_template": "lab"}\n'
 _TEMPLATE_INDEX = """\
 {%- extends 'lab/index.html.j2' -%}
@@ -200,9 +200,6 @@ _TEMPLATE_INDEX = """\
 {{ line }}
 {%- endfor %}
 <style>
-  /* WCAG AA contrast: the light theme's info colour (#0097a7, used for a chosen option) has 3.5:1 with
-     white text; this darker teal has 4.9:1. */
-  body { --jp-info-color1: #007c8a; }
   /* Voilà's chart renderer draws a chart, then tries to store a PNG copy of it in the output and fails,
      printing "Javascript Error: e.setData is not a function" under the chart: hide that line only. */
   .jp-RenderedVegaCommon5 > .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] { display: none; }

@@ -25,8 +25,8 @@ def require_tool(name: str, package: str) -> str:
     return path
 
 
-def run_build(course: Path, exports: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line, as a teacher would."""
+def run_cli(course: Path, *args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run the real command line on ``course``, as a teacher would (fixed build date)."""
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, **(env or {})}
     return subprocess.run(
         [
@@ -37,17 +37,19 @@ def run_build(course: Path, exports: Path, *extra: str, env: dict | None = None)
             str(course),
             "--data",
             str(course.parent.parent / "data"),
-            "build",
-            "--exports",
-            str(exports),
-            *extra,
+            *args,
         ],
         capture_output=True,
         text=True,
         env=full_env,
         cwd=course.parent.parent,
-        timeout=600,
+        timeout=timeout,
     )
+
+
+def run_build(course: Path, exports: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`solidarity-edu build` of ``course`` into ``exports``."""
+    return run_cli(course, "build", "--exports", str(exports), *extra, env=env)
 
 
 @pytest.fixture(scope="session")

@@ -125,15 +125,3 @@ def current_circle() -> Circle | None:
     if os.environ.get(LOCAL_ENV, "").lower() == "local":
         return LocalCircle()
     return None
-
-
-def show_local_summary(lesson: str | None = None) -> Any:
-    """For a facilitator on one machine: the local circle's summary, shown in the notebook."""
-    from IPython.display import HTML
-
-    from .store import CircleStore
-    from .summary import summarize, summary_html
-
-    page = summary_html(summarize(CircleStore().all_shares(lesson)))
-    body = page.split("<main>", 1)[1].split("</main>", 1)[0]
-    return HTML(body)

@@ -18,11 +18,30 @@ import os
 import secrets
 from pathlib import Path
 
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
 from ..errors import CircleError
 from . import DATABASE_ENV, SECRET_ENV
 from .shares import Share
 
 log = logging.getLogger(__name__)
+
+_METADATA = sa.MetaData()
+SHARES = sa.Table(
+    "circle_shares",
+    _METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("owner_key", sa.String(64), nullable=False, unique=True),
+    sa.Column("prompt", sa.String(80), nullable=False, index=True),
+    sa.Column("lesson", sa.String(8), nullable=False, index=True),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("options", sa.Text, nullable=False),
+    sa.Column("steps", sa.Integer, nullable=False),
+    sa.Column("shared_on", sa.Date, nullable=False),
+)
 
 
 def default_database_url() -> str:
@@ -65,8 +84,6 @@ class CircleStore:
     """The circle's shares. ``participant`` is whoever is asking: a hub user name or a local id."""
 
     def __init__(self, url: str | None = None, secret: bytes | None = None) -> None:
-        import sqlalchemy as sa
-
         self.url = url or default_database_url()
         path = _sqlite_file(self.url)
         if path is not None:
@@ -81,23 +98,9 @@ class CircleStore:
             ) from err
         if path is not None:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata = sa.MetaData()
-        self.shares = sa.Table(
-            "circle_shares",
-            metadata,
-            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-            sa.Column("owner_key", sa.String(64), nullable=False, unique=True),
-            sa.Column("prompt", sa.String(80), nullable=False, index=True),
-            sa.Column("lesson", sa.String(8), nullable=False, index=True),
-            sa.Column("question", sa.Text, nullable=False),
-            sa.Column("kind", sa.String(16), nullable=False),
-            sa.Column("value", sa.Text, nullable=False),
-            sa.Column("options", sa.Text, nullable=False),
-            sa.Column("steps", sa.Integer, nullable=False),
-            sa.Column("shared_on", sa.Date, nullable=False),
-        )
+        self.shares = SHARES
         try:
-            metadata.create_all(self.engine)
+            _METADATA.create_all(self.engine)
         except sa.exc.SQLAlchemyError as err:
             # Two stores opening an empty database at once both try CREATE TABLE; one loses. Fine if it exists.
             if not sa.inspect(self.engine).has_table("circle_shares"):
@@ -111,7 +114,6 @@ class CircleStore:
 
     def put(self, participant: str, share: Share) -> None:
         """Share (or replace) this participant's answer to one prompt."""
-
         key = self._owner_key(participant, share.prompt)
         row = {
             "owner_key": key,
@@ -125,10 +127,7 @@ class CircleStore:
             "shared_on": dt.date.today(),
         }
         # One atomic upsert: two puts for the same person and prompt at once cannot both insert.
-        if self.engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
         statement = insert(self.shares).values(**row)
         statement = statement.on_conflict_do_update(index_elements=["owner_key"], set_=row)
         with self.engine.begin() as conn:
@@ -136,23 +135,17 @@ class CircleStore:
 
     def withdraw(self, participant: str, prompt: str) -> bool:
         """Remove this participant's share for one prompt; True if there was one."""
-        import sqlalchemy as sa
-
         key = self._owner_key(participant, prompt)
         with self.engine.begin() as conn:
             return conn.execute(sa.delete(self.shares).where(self.shares.c.owner_key == key)).rowcount > 0
 
     def is_shared(self, participant: str, prompt: str) -> bool:
-        import sqlalchemy as sa
-
         key = self._owner_key(participant, prompt)
         with self.engine.connect() as conn:
             return conn.execute(sa.select(self.shares.c.id).where(self.shares.c.owner_key == key)).first() is not None
 
     def all_shares(self, lesson: str | None = None) -> list[Share]:
         """Every share (of one lesson, e.g. '07'), without owner keys, in no meaningful order."""
-        import sqlalchemy as sa
-
         columns = [self.shares.c[name] for name in ("prompt", "question", "kind", "value", "options", "steps")]
         query = sa.select(*columns).order_by(self.shares.c.prompt, self.shares.c.owner_key)
         if lesson:

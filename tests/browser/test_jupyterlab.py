@@ -7,7 +7,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,17 +15,11 @@ import urllib.request
 import pytest
 from conftest import require_tool
 from fixtures.axe import serious_violations
-from fixtures.servers import loopback_page, stop_group
+from fixtures.servers import free_port, loopback_page, stop_group
 
 from solidarity_edu.build.pdf import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +28,7 @@ def lab(tmp_path_factory, root):
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(root / "notebooks", work / "notebooks")
     shutil.copytree(root / "data", work / "data", ignore=shutil.ignore_patterns("_parts"))
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "HOME": str(work / "home"), "SOLIDARITY_EDU_JOURNAL": str(work / "journal.sqlite3")}
     proc = subprocess.Popen(
         [

@@ -7,7 +7,6 @@ import json
 import os
 import queue
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, require_tool
 from fixtures.axe import serious_violations
-from fixtures.servers import loopback_page, stop_group
+from fixtures.servers import free_port, loopback_page, stop_group
 
 from solidarity_edu.build.pdf import CHROMIUM_ARGS
 
@@ -51,12 +50,6 @@ def _cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _lines(stream, into: queue.Queue) -> None:
     for line in stream:
         into.put(line)
@@ -69,7 +62,7 @@ def voila(tmp_path_factory):
     journal = work / "journal.sqlite"
     env = {**os.environ, "HOME": str(work / "home"), "SOLIDARITY_EDU_JOURNAL": str(journal)}
     env.pop("SOLIDARITY_EDU_ROOT", None)
-    proc = _cli("present", LESSON, "--port", str(_free_port()), "--no-browser", env=env, start_new_session=True)
+    proc = _cli("present", LESSON, "--port", str(free_port()), "--no-browser", env=env, start_new_session=True)
     out: queue.Queue = queue.Queue()
     stderr: list[str] = []
     threading.Thread(target=_lines, args=(proc.stdout, out), daemon=True).start()

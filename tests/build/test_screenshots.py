@@ -3,18 +3,16 @@ shown as thumbnails on exports/index.html (valid, accessible, offline); clear er
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import struct
 import subprocess
-import sys
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_EPOCH, require_tool
+from conftest import FIXED_EPOCH, require_tool, run_cli
 
 from solidarity_edu.build.index import index_html
 from solidarity_edu.build.pdf import CHROMIUM_ARGS
@@ -26,25 +24,8 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def run_screenshots(course: Path, exports: Path, *extra: str) -> subprocess.CompletedProcess:
-    """The real command line, as in conftest.run_build."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "solidarity_edu.cli",
-            "--course",
-            str(course),
-            "screenshots",
-            "--exports",
-            str(exports),
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH},
-        cwd=course.parent.parent,
-        timeout=300,
-    )
+    """`solidarity-edu screenshots`, through the real command line."""
+    return run_cli(course, "screenshots", "--exports", str(exports), *extra, timeout=300)
 
 
 def copy_exports(fixture_build, dest: Path) -> tuple[Path, Path]:

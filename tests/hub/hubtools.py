@@ -19,20 +19,16 @@ import sys
 import textwrap
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from fixtures.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHP = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
 PASSWORD = "circle-test-password"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -219,22 +215,59 @@ def stop_hub(hub: Hub) -> None:
                 kill(pid)
 
 
+@contextlib.contextmanager
+def running_hub(base: Path, users: list[str], facilitators: list[str]) -> Iterator[Hub]:
+    """A hub for a test module; stopped afterwards, and nothing it started may outlive it."""
+    hub = start_hub(base, users, facilitators)
+    try:
+        yield hub
+    finally:
+        stop_hub(hub)
+        deadline = time.monotonic() + 15  # SIGKILLed processes take a moment to leave /proc
+        while (left := _processes_of(hub)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert left == [], f"processes still running for the hub after it stopped: {left}"
+
+
+def vm_rss_kb(pid: int) -> int:
+    """Resident memory of one process in kB (0 if it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _environ(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return b""
+
+
 def user_memory_mb(hub: Hub, user: str) -> float:
     """Resident memory of everything running for ``user`` (server and kernels), in MB."""
     marker = f"JUPYTERHUB_USER={user}\0".encode()
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if marker not in (entry / "environ").read_bytes():
-                continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
+    pids = [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit()]
+    return sum(vm_rss_kb(pid) for pid in pids if marker in _environ(pid)) / 1024
+
+
+def hub_memory_mb(hub: Hub, users: list[str]) -> tuple[float, int]:
+    """Resident memory (MB) of the hub, its proxy and its services, and how many processes that is.
+
+    The proxy and the services run in sessions of their own, so they are found as the hub process's
+    descendants, leaving out the participants' servers and kernels (marked by JUPYTERHUB_USER)."""
+    markers = [f"JUPYTERHUB_USER={user}\0".encode() for user in users]
+    total, count = 0, 0
+    for pid in descendants(hub.process.pid):
+        if any(marker in _environ(pid) for marker in markers):
+            continue  # a participant's server or kernel
+        rss = vm_rss_kb(pid)
+        if rss:
+            total, count = total + rss, count + 1
+    return total / 1024, count
 
 
 class Kernel:
@@ -319,7 +352,8 @@ class Kernel:
         self.hub.user_api(self.user, "DELETE", f"api/sessions/{self.session_id}")
 
 
-def _descendants(pid: int) -> set[int]:
+def descendants(pid: int) -> set[int]:
+    """``pid`` and every process below it (by parent pid, whatever its session or group)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -364,7 +398,7 @@ def listening_addresses(hub: Hub) -> dict[int, list[str]]:
     """pid -> the addresses each process of the hub (hub, proxy, services, users' servers, kernels) listens on."""
     sockets = _listening_sockets()
     result: dict[int, list[str]] = {}
-    for pid in _descendants(hub.process.pid) | set(_processes_of(hub)):
+    for pid in descendants(hub.process.pid) | set(_processes_of(hub)):
         addresses = []
         try:
             for fd in Path(f"/proc/{pid}/fd").iterdir():

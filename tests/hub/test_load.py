@@ -31,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from hubtools import ROOT, Hub, Kernel, _processes_of, start_hub, stop_hub, user_memory_mb
+from hubtools import ROOT, Hub, Kernel, hub_memory_mb, running_hub, user_memory_mb
 from test_study_circle import (
     FACILITATOR,
     FIND,
@@ -49,63 +49,10 @@ SHARED = "Shared with your circle, without your name"
 RESULTS = ROOT / "bench" / "results" / "hub-load.json"
 
 
-def _vm_rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it (by parent pid, whatever its session or group)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, stack = [], [pid]
-    while stack:
-        p = stack.pop()
-        found.append(p)
-        stack += children.get(p, [])
-    return found
-
-
-def hub_memory_mb(hub: Hub, users: list[str]) -> tuple[float, int]:
-    """Resident memory (MB) of the hub, its proxy and its services, and how many processes that is."""
-    markers = [f"JUPYTERHUB_USER={user}\0".encode() for user in users]
-    total, count = 0, 0
-    for pid in _descendants(hub.process.pid):
-        try:
-            environ = Path(f"/proc/{pid}/environ").read_bytes()
-        except OSError:
-            continue
-        if any(marker in environ for marker in markers):
-            continue  # a participant's server or kernel
-        rss = _vm_rss_kb(pid)
-        if rss:
-            total, count = total + rss, count + 1
-    return total / 1024, count
-
-
 @pytest.fixture(scope="module")
 def load_hub(tmp_path_factory):
-    hub = start_hub(tmp_path_factory.mktemp("load-hub"), PARTICIPANTS, [FACILITATOR])
-    try:
+    with running_hub(tmp_path_factory.mktemp("load-hub"), PARTICIPANTS, [FACILITATOR]) as hub:
         yield hub
-    finally:
-        stop_hub(hub)
-        deadline = time.monotonic() + 15  # SIGKILLed processes take a moment to leave /proc
-        while (left := _processes_of(hub)) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert left == [], f"processes still running for the hub after it stopped: {left}"
 
 
 def _reflection(root: Path) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from hubtools import PASSWORD, Kernel, start_hub, stop_hub
+from hubtools import PASSWORD, Kernel, running_hub
 
 from solidarity_edu.circle import FACILITATE_SCOPE
 from solidarity_edu.course import load_course
@@ -91,11 +91,8 @@ def curriculum(real_exports, tmp_path_factory, root):
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
-    hub = start_hub(tmp_path_factory.mktemp("hub"), PARTICIPANTS, [FACILITATOR])
-    try:
+    with running_hub(tmp_path_factory.mktemp("hub"), PARTICIPANTS, [FACILITATOR]) as hub:
         yield hub
-    finally:
-        stop_hub(hub)
 
 
 def _join_and_run(hub, repo, user: str, answers: dict) -> dict:

@@ -20,7 +20,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from fixtures.servers import free_port
 
 from solidarity_edu.circle import SECRET_ENV
 from solidarity_edu.circle.shares import validate_share
@@ -61,12 +61,6 @@ def _server_account() -> dict:
             continue
         return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
     pytest.fail("the tests run as root and there is no 'postgres' (or 'nobody') user to run PostgreSQL as")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _report(request, line: str) -> None:
@@ -123,7 +117,7 @@ def cluster(request):
         initdb_seconds = time.monotonic() - begin
 
         for _attempt in range(3):  # another process may take the free port before the server binds it
-            port = _free_port()
+            port = free_port()
             with open(data / "postgresql.conf", "a") as conf:
                 conf.write(
                     f"\nlisten_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{base}'\n"
