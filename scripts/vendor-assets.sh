@@ -2,7 +2,7 @@
 # Refresh the vendored front-end assets from the npm registry (developer task, not part of the build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-A=solidarity_edu/build/assets/vendor
+A=solidarity_edu/builder/assets/vendor
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 ( cd "$tmp" && npm pack --silent reveal.js@5.2.1 @fontsource/atkinson-hyperlegible@5.3.0 >/dev/null \
   && for f in *.tgz; do mkdir "${f%.tgz}" && tar xzf "$f" -C "${f%.tgz}"; done )

@@ -14,7 +14,7 @@ log = logging.getLogger("solidarity_edu")
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build.runner import build
+    from .builder.runner import build
 
     report = build(
         course_path=args.course,
@@ -40,8 +40,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_screenshots(args: argparse.Namespace) -> int:
-    from .build.index import index_html
-    from .build.screenshots import take_screenshots
+    from .builder.index import index_html
+    from .builder.screenshots import take_screenshots
     from .course import load_course
 
     course = load_course(args.course)

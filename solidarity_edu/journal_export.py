@@ -88,7 +88,7 @@ def export(journal: Journal, fmt: str, output: Path) -> Path:
     elif fmt == "pdf":
         import tempfile
 
-        from .build.pdf import print_pdfs
+        from .builder.pdf import print_pdfs
 
         with tempfile.TemporaryDirectory(prefix="solidarity-journal-") as tmp:
             page = Path(tmp) / "journal.html"

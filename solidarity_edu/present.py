@@ -169,7 +169,7 @@ def student_notebook(lesson: LessonToPresent) -> nbformat.NotebookNode:
     """The lesson as a student gets it: the build's own student filter (the cell-tag contract), so
     facilitator notes, answer keys and cells for other audiences are gone, outputs are cleared and the
     audience is set. The page title is the lesson title."""
-    from .build.transforms import select_cells, strip_for_student
+    from .builder.transforms import select_cells, strip_for_student
 
     source = _read_notebook(lesson.notebook)
     nb = strip_for_student(select_cells(source, "student", lesson.audience), lesson.audience)

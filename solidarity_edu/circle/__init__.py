@@ -10,7 +10,7 @@ shared answers without names: counts for choices, averages for ratings, the text
 - ``service``  the JupyterHub service (OAuth through the hub; run by the hub, see ``hub``)
 - ``hub``      ``add_circle_service(c)`` for a jupyterhub_config.py
 
-This is a package rather than the single ``circle.py`` DESIGN.md sketches: the service, the store and
+This is a package rather than the single ``circle.py`` of the design notes (README, "Design decisions"): the service, the store and
 the client each have one job and different dependencies (a kernel never imports tornado or SQLAlchemy
 unless it uses a local store).
 """

@@ -10,7 +10,7 @@ import pytest
 from conftest import require_tool
 from fixtures.axe import serious_violations
 
-from solidarity_edu.build.pdf import CHROMIUM_ARGS
+from solidarity_edu.builder.pdf import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 # A page is ready when it has no chart, or when the inlined Vega runtime has drawn them all.

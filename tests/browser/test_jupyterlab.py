@@ -17,7 +17,7 @@ from conftest import require_tool
 from fixtures.axe import serious_violations
 from fixtures.servers import free_port, loopback_page, stop_group
 
-from solidarity_edu.build.pdf import CHROMIUM_ARGS
+from solidarity_edu.builder.pdf import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

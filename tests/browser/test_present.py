@@ -19,7 +19,7 @@ from conftest import ROOT, require_tool
 from fixtures.axe import serious_violations
 from fixtures.servers import free_port, loopback_page, stop_group
 
-from solidarity_edu.build.pdf import CHROMIUM_ARGS
+from solidarity_edu.builder.pdf import CHROMIUM_ARGS
 
 LESSON = "07-defining-solidarity"
 TITLE = "Defining solidarity for yourself"

@@ -297,7 +297,7 @@ def test_the_join_link_in_a_browser(hub, curriculum, circle):
     from conftest import require_tool
     from playwright.sync_api import sync_playwright
 
-    from solidarity_edu.build.pdf import CHROMIUM_ARGS
+    from solidarity_edu.builder.pdf import CHROMIUM_ARGS
 
     bare, _ = curriculum
     link = lesson_link(COURSE, "07-defining-solidarity", hub.url, f"file://{bare}")
@@ -322,7 +322,7 @@ def test_the_facilitator_view_in_a_browser_after_hub_login(hub, circle):
     from fixtures.axe import serious_violations
     from playwright.sync_api import sync_playwright
 
-    from solidarity_edu.build.pdf import CHROMIUM_ARGS
+    from solidarity_edu.builder.pdf import CHROMIUM_ARGS
 
     chromium = require_tool("chromium", "chromium")
     with sync_playwright() as pw:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from solidarity_edu.build.runner import _kernels_without_real_journals
+from solidarity_edu.builder.runner import _kernels_without_real_journals
 
 
 def test_journal_variables_are_scoped_to_the_build(monkeypatch, tmp_path):

@@ -19,7 +19,7 @@ from .export import LessonContext, export_all
 from .index import index_html
 from .plan import OUTPUT_FILES, Job, is_current, plan, read_state, write_state
 
-log = logging.getLogger("solidarity_edu.build")
+log = logging.getLogger("solidarity_edu.builder")
 
 
 @dataclass

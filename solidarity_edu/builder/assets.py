@@ -24,7 +24,7 @@ _RANGES = {
 
 
 def _asset(*parts: str) -> resources.abc.Traversable:
-    return resources.files("solidarity_edu.build").joinpath("assets", *parts)
+    return resources.files("solidarity_edu.builder").joinpath("assets", *parts)
 
 
 @functools.cache

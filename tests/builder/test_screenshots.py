@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_EPOCH, require_tool, run_cli
 
-from solidarity_edu.build.index import index_html
-from solidarity_edu.build.pdf import CHROMIUM_ARGS
+from solidarity_edu.builder.index import index_html
+from solidarity_edu.builder.pdf import CHROMIUM_ARGS
 from solidarity_edu.course import load_course
 
 LESSONS = ("01-alpha", "02-beta")
