@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install system lint bench screenshots clean
+.PHONY: run test check install system lint bench screenshots clean
 
 run: install
 	$(BIN)/solidarity-edu build
@@ -12,6 +12,15 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The fast lane while you work (under 3 minutes): ruff, the lesson linter, and the unit, notebook and
+# deploy tests, without building the course, starting a hub or opening a browser; property tests sized
+# down. CI runs `make test`, which runs everything.
+check: install
+	$(BIN)/ruff check solidarity_edu tests bench deploy scripts
+	$(BIN)/ruff format --check solidarity_edu tests bench deploy scripts
+	$(BIN)/solidarity-edu lint
+	SOLIDARITY_EDU_FAST=1 $(BIN)/python -m pytest -q -m "not slow"
 
 install: system $(VENV)/.installed node_modules/.installed
 
@@ -30,8 +39,8 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 lint: install
-	$(BIN)/ruff check solidarity_edu tests bench deploy
-	$(BIN)/ruff format --check solidarity_edu tests bench deploy
+	$(BIN)/ruff check solidarity_edu tests bench deploy scripts
+	$(BIN)/ruff format --check solidarity_edu tests bench deploy scripts
 	$(BIN)/solidarity-edu lint
 
 # PNGs of every lesson's first slide, worksheet page 1 and guide page 1, shown on exports/index.html.

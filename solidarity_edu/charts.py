@@ -14,11 +14,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from . import pagestyle
+from .errors import ChartError
 from .tags import CHART_META, VEGA_LITE_MIME
 
-# Okabe & Ito's palette: distinguishable with the common forms of colour blindness.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-FONT = "Atkinson Hyperlegible, DejaVu Sans, sans-serif"
+PALETTE = pagestyle.PALETTE  # Okabe & Ito: distinguishable with the common forms of colour blindness
+FONT = pagestyle.CHART_FONT
 V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
 
@@ -60,7 +61,7 @@ def chart_description(chart: alt.TopLevelMixin) -> str:
 
 def _require_description(description: str) -> str:
     if not description or not description.strip():
-        raise ValueError("every chart needs description='One sentence saying what the chart shows'")
+        raise ChartError("every chart needs description='One sentence saying what the chart shows'")
     return description.strip()
 
 
@@ -346,7 +347,7 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
     wanted = set(groups)
     data = data[data["target_group"].map(lambda g: bool(wanted & set(g))) & data["period_end"].notna()]
     if data.empty:
-        raise ValueError(f"no incident figures for {sorted(wanted)}; see data/incidents for the target groups")
+        raise ChartError(f"no incident figures for {sorted(wanted)}; see data/incidents for the target groups")
     collector = data["collector"].astype(str).str.replace(r"\s*\(.*\)$", "", regex=True)
     frame = pd.DataFrame(
         {

@@ -15,6 +15,20 @@ class NotebookError(SolidarityEduError):
     """A lesson notebook cannot be read or breaks the lesson conventions."""
 
 
+class AuthoringError(SolidarityEduError, ValueError):
+    """A helper was called the wrong way in a lesson (a bad prompt, a chart without a description).
+
+    Also a ValueError, so code that caught ValueError before keeps working."""
+
+
+class PromptError(AuthoringError):
+    """A prompt's data is missing or wrong: no question, an answer that names no option, a bad id."""
+
+
+class ChartError(AuthoringError):
+    """A chart cannot be drawn as asked (no description, no data for the groups named)."""
+
+
 class DatasetError(SolidarityEduError):
     """A dataset in data/ does not match its meta.yaml (bad row, bad column, missing source)."""
 
@@ -50,6 +64,14 @@ class LessonExecutionError(BuildError):
 
 class JournalError(SolidarityEduError):
     """The private journal of answers could not be read or written."""
+
+
+class LinkError(SolidarityEduError):
+    """A join link cannot be made from what was given (hub address, repository, lesson)."""
+
+
+class PublishError(SolidarityEduError):
+    """The student repository cannot be written (missing or unsafe exports, bad audience)."""
 
 
 class CircleError(SolidarityEduError):

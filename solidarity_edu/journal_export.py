@@ -7,7 +7,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .errors import JournalError
 from .journal import Entry, Journal
+from .templating import render
 
 TITLE = "My solidarity-edu journal"
 
@@ -29,53 +31,34 @@ def _md_escape(text: str) -> str:
     return text
 
 
-def to_markdown(entries: list[Entry]) -> str:
-    parts = [f"# {TITLE}", "", f"Exported {time.strftime('%Y-%m-%d %H:%M')}. This file holds only what you wrote.", ""]
-    lesson = None
+def _by_lesson(entries: list[Entry], escape_line: Any = None) -> list[tuple[str, list[dict]]]:
+    """Entries grouped by lesson, in order, each with its answer as lines (escaped for Markdown if asked)."""
+    grouped: list[tuple[str, list[dict]]] = []
     for entry in entries:
-        if entry.lesson != lesson:
-            lesson = entry.lesson
-            parts += [f"## Lesson {lesson}", ""]
-        parts += [
-            f"### {_md_escape(entry.question or entry.prompt)}",
-            "",
-            f"*{entry.prompt}, saved {entry.saved_at}*",
-            "",
-        ]
-        parts += [_md_escape(line) + "  " for line in _lines(entry.value)] + [""]
-    if not entries:
-        parts.append("Your journal is empty.")
-    return "\n".join(parts) + "\n"
+        if not grouped or grouped[-1][0] != entry.lesson:
+            grouped.append((entry.lesson, []))
+        lines = _lines(entry.value)
+        question = entry.question or entry.prompt
+        if escape_line is not None:
+            lines, question = [escape_line(line) for line in lines], escape_line(question)
+        grouped[-1][1].append(
+            {"question": question, "prompt": entry.prompt, "saved_at": entry.saved_at, "lines": lines}
+        )
+    return grouped
 
 
-_CSS = """
-html{font-family:"Atkinson Hyperlegible","DejaVu Sans",sans-serif;font-size:11pt;line-height:1.45;color:#1a1a1a}
-body{max-width:46rem;margin:0 auto;padding:1rem} h1,h2{color:#1f4e79} h3{margin-bottom:.2rem}
-.meta{color:#555;font-size:.9rem;margin-top:0} .answer{white-space:pre-wrap;overflow-wrap:anywhere;
-border-left:4px solid #1f4e79;padding:.2rem .8rem;background:#f6f8fb} @page{size:Letter;margin:16mm}
-"""
+def _exported() -> str:
+    return time.strftime("%Y-%m-%d %H:%M")
+
+
+def to_markdown(entries: list[Entry]) -> str:
+    """The journal as Markdown: every answer's text kept as text (no headings or links from it)."""
+    return render("journal.md.j2", title=TITLE, exported=_exported(), lessons=_by_lesson(entries, _md_escape))
 
 
 def to_html(entries: list[Entry]) -> str:
-    e = html.escape
-    parts = [
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-        f"<title>{e(TITLE)}</title><style>{_CSS}</style></head><body><main>",
-        f"<h1>{e(TITLE)}</h1>",
-        f'<p class="meta">Exported {e(time.strftime("%Y-%m-%d %H:%M"))}. This file holds only what you wrote.</p>',
-    ]
-    lesson = None
-    for entry in entries:
-        if entry.lesson != lesson:
-            lesson = entry.lesson
-            parts.append(f"<h2>Lesson {e(lesson)}</h2>")
-        parts.append(f"<section><h3>{e(entry.question or entry.prompt)}</h3>")
-        parts.append(f'<p class="meta">{e(entry.prompt)}, saved {e(entry.saved_at)}</p>')
-        parts.append(f'<div class="answer" dir="auto">{e(chr(10).join(_lines(entry.value)))}</div></section>')
-    if not entries:
-        parts.append("<p>Your journal is empty.</p>")
-    parts.append("</main></body></html>")
-    return "\n".join(parts) + "\n"
+    """The journal as one HTML page (also what the PDF is printed from); everything is escaped."""
+    return render("journal.html.j2", title=TITLE, exported=_exported(), lessons=_by_lesson(entries))
 
 
 def export(journal: Journal, fmt: str, output: Path) -> Path:
@@ -95,5 +78,5 @@ def export(journal: Journal, fmt: str, output: Path) -> Path:
             page.write_text(to_html(entries), encoding="utf-8")
             print_pdfs([(page, output)])
     else:
-        raise ValueError(f"unknown format {fmt!r}: use md, html or pdf")
+        raise JournalError(f"unknown format {fmt!r}: use md, html or pdf")
     return output

@@ -19,15 +19,11 @@ import re
 from urllib.parse import quote, urlencode, urlsplit
 
 from .course import Course
-from .errors import SolidarityEduError
+from .errors import LinkError
 
 STUDENT_REPO_ENV = "SOLIDARITY_EDU_STUDENT_REPO"
 NOTEBOOKS_DIR = "notebooks"  # where the published student repository keeps the lessons
 _APPS = {"lab": "lab/tree/", "notebook": "tree/"}
-
-
-class LinkError(SolidarityEduError):
-    """A join link cannot be made from what was given (hub address, repository, lesson)."""
 
 
 def _check_hub(hub: str) -> str:

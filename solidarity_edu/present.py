@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import ast
 import logging
 import os
 import secrets
@@ -34,7 +33,7 @@ import nbformat
 
 from .course import Course, load_course
 from .errors import CourseError, NotebookError, SolidarityEduError
-from .tags import cell_tags
+from .lesson import read_lesson
 
 log = logging.getLogger(__name__)
 
@@ -70,33 +69,12 @@ def _notebook_project_root(notebook: Path) -> Path:
     return start.parent
 
 
-def _default_audience(nb: nbformat.NotebookNode, notebook: Path) -> str:
+def _default_audience(notebook: Path) -> str:
     """The audience written in the notebook's ``parameters`` cell (``audience = "high-school"``)."""
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell_tags(cell):
-            try:
-                tree = ast.parse(cell.source)
-            except SyntaxError:
-                break
-            for node in tree.body:
-                if (
-                    isinstance(node, ast.Assign)
-                    and any(isinstance(t, ast.Name) and t.id == "audience" for t in node.targets)
-                    and isinstance(node.value, ast.Constant)
-                    and isinstance(node.value.value, str)
-                ):
-                    return node.value.value
-    raise NotebookError(f"{notebook}: no audience in a 'parameters' cell; pass --audience (e.g. high-school)")
-
-
-def _title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
-    """The first level-1 heading of the notebook, or ``fallback``."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return fallback
+    audience = read_lesson(notebook).parameter_audience
+    if audience is None:
+        raise NotebookError(f"{notebook}: no audience in a 'parameters' cell; pass --audience (e.g. high-school)")
+    return audience
 
 
 def _read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -134,9 +112,9 @@ def find_lesson(target: str, course_path: Path, audience: str | None = None) -> 
         lesson_id = str(nb.metadata.get("solidarity_edu", {}).get("lesson") or notebook.stem)
         return LessonToPresent(
             lesson_id=lesson_id,
-            title=_title_of(nb, notebook.stem),
+            title=read_lesson(notebook).title or notebook.stem,
             notebook=notebook,
-            audience=audience or _default_audience(nb, notebook),
+            audience=audience or _default_audience(notebook),
             project_root=_notebook_project_root(notebook),
         )
     course = load_course(course_path)
@@ -169,10 +147,10 @@ def student_notebook(lesson: LessonToPresent) -> nbformat.NotebookNode:
     """The lesson as a student gets it: the build's own student filter (the cell-tag contract), so
     facilitator notes, answer keys and cells for other audiences are gone, outputs are cleared and the
     audience is set. The page title is the lesson title."""
-    from .builder.transforms import select_cells, strip_for_student
+    from .builder.transforms import student_copy
 
     source = _read_notebook(lesson.notebook)
-    nb = strip_for_student(select_cells(source, "student", lesson.audience), lesson.audience)
+    nb = student_copy(source, lesson.audience)
     nb.metadata["title"] = lesson.title
     return nb
 
@@ -184,73 +162,23 @@ def write_student_copy(lesson: LessonToPresent, folder: Path) -> Path:
     return path
 
 
-# A Voilà template of our own, written next to the student copy. It is Voilà's "lab" template (which
-# already declares <html lang="en"> and takes the page title from the notebook's metadata) with: no
-# stylesheets or scripts fetched from a CDN, so a lesson works offline and the learner's browser
-# contacts nobody; charts without a stray error line under them; and wide charts or tables that
-# keyboard users can scroll.
-_TEMPLATE_CONF = '{"base_template": "lab"}\n'
-_TEMPLATE_INDEX = """\
-{%- extends 'lab/index.html.j2' -%}
-
-{#- Voilà's lab template links Font Awesome from a CDN: keep every other line of its stylesheets. -#}
-{%- block notebook_css -%}
-{%- set css -%}{{ super() }}{%- endset -%}
-{%- for line in css.split('\\n') if '://cdn.' not in line %}
-{{ line }}
-{%- endfor %}
-<style>
-  /* Voilà's chart renderer draws a chart, then tries to store a PNG copy of it in the output and fails,
-     printing "Javascript Error: e.setData is not a function" under the chart: hide that line only. */
-  .jp-RenderedVegaCommon5 > .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] { display: none; }
-  /* The chart's "..." menu (save as PNG, open in the Vega editor) is for authors, and its button has
-     no accessible name. */
-  .vega-embed > details { display: none; }
-</style>
-{%- endblock notebook_css -%}
-
-{#- A chart or table wider than the screen scrolls inside its cell: let keyboard users reach it (Tab),
-    then scroll it with the arrow keys (WCAG 2.1.1). Charts are drawn after the page loads, so check
-    again whenever the page changes. -#}
-{%- block body_footer -%}
-{{ super() }}
-<script>
-  (function () {
-    var pending = false;
-    function markScrollable() {
-      pending = false;
-      document.querySelectorAll(".jp-OutputArea-output, .jp-RenderedMarkdown").forEach(function (el) {
-        var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
-        if (scrolls && !el.hasAttribute("tabindex")) {
-          el.setAttribute("tabindex", "0");
-        }
-      });
-    }
-    function later() {
-      if (!pending) {
-        pending = true;
-        window.requestAnimationFrame(markScrollable);
-      }
-    }
-    new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
-    window.addEventListener("resize", later);
-    later();
-  })();
-</script>
-{%- endblock body_footer -%}
-
-{#- Mermaid diagrams would be fetched from a CDN; lessons have none. -#}
-{%- block html_head_js_mermaidjs -%}
-{%- endblock html_head_js_mermaidjs -%}
-"""
+# A Voilà template of our own (solidarity_edu/templates/voila/), copied next to the student copy. It is
+# Voilà's "lab" template (which already declares <html lang="en"> and takes the page title from the
+# notebook's metadata) with: no stylesheets or scripts fetched from a CDN, so a lesson works offline and
+# the learner's browser contacts nobody; charts without a stray error line under them; and wide charts
+# or tables that keyboard users can scroll.
+TEMPLATE_FILES = ("conf.json", "index.html.j2")
 
 
 def write_template(folder: Path) -> Path:
     """Write the project's Voilà template under ``folder`` (a Jupyter data folder); return ``folder``."""
+    from importlib import resources
+
+    source = resources.files("solidarity_edu").joinpath("templates", "voila")
     template = folder / "voila" / "templates" / TEMPLATE_NAME
     template.mkdir(parents=True, exist_ok=True)
-    (template / "conf.json").write_text(_TEMPLATE_CONF, encoding="utf-8")
-    (template / "index.html.j2").write_text(_TEMPLATE_INDEX, encoding="utf-8")
+    for name in TEMPLATE_FILES:
+        (template / name).write_text(source.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
     return folder
 
 

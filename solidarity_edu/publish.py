@@ -23,7 +23,7 @@ import nbformat
 import yaml
 
 from .course import COURSE_FILE, Course
-from .errors import SolidarityEduError
+from .errors import PublishError
 from .link import NOTEBOOKS_DIR
 from .tags import cell_tags, keeps
 
@@ -54,10 +54,6 @@ Lessons in this folder:
 """
 
 _GITIGNORE = ".ipynb_checkpoints/\n__pycache__/\n*.sqlite3\n*.sqlite3-*\n"
-
-
-class PublishError(SolidarityEduError):
-    """The student repository cannot be written (missing or unsafe exports, bad audience)."""
 
 
 def _gitignore_rules(project: Path) -> list[tuple[bool, bool, str]]:

@@ -21,6 +21,9 @@ TAGS: dict[str, str] = {
     "remove-cell": "build-only plumbing: removed from every output",
     "print-only": "shown in the worksheet and guide only (e.g. a printed version of an interactive chart)",
     "screen-only": "left out of the worksheet and guide (e.g. an interactive-only activity)",
+    "prompt-data": "a raw YAML cell: what a prompt says (question, options, answer, feedback); removed from every output",
+    "parts": "a raw YAML cell: the lesson plan (parts, minutes per audience, grouping); the exports show it as a timing table",
+    "sources": "a raw YAML cell: the works the lesson cites; the exports show them as a list of sources",
 }
 
 AUDIENCE_TAG_PREFIX = "for-"
@@ -37,11 +40,14 @@ STATIC_FORM_CLASS = "se-static-form"
 FORMATS = ("student", "worksheet", "slides", "guide")
 
 # Which tagged cells each format drops entirely.
+# Data cells (raw YAML) never reach an output as they are: the build turns the lesson plan and the
+# sources into cells of their own before it selects, and student copies carry prompt data in metadata.
+DATA_TAGS = {"prompt-data", "parts", "sources"}
 _REMOVED: dict[str, set[str]] = {
-    "student": {"facilitator", "answer-key", "remove-cell", "print-only"},
-    "worksheet": {"parameters", "facilitator", "answer-key", "remove-cell", "screen-only", "skip"},
-    "slides": {"parameters", "answer-key", "remove-cell", "print-only", "skip"},
-    "guide": {"parameters", "remove-cell", "screen-only"},
+    "student": {"facilitator", "answer-key", "remove-cell", "print-only", *DATA_TAGS},
+    "worksheet": {"parameters", "facilitator", "answer-key", "remove-cell", "screen-only", "skip", *DATA_TAGS},
+    "slides": {"parameters", "answer-key", "remove-cell", "print-only", "skip", *DATA_TAGS},
+    "guide": {"parameters", "remove-cell", "screen-only", *DATA_TAGS},
 }
 
 
@@ -66,7 +72,3 @@ def keeps(cell: dict, fmt: str, audience: str) -> bool:
 def known_tags(audiences: list[str] | tuple[str, ...]) -> set[str]:
     """Every tag a lesson may use, given the course's audiences."""
     return set(TAGS) | {audience_tag(a) for a in audiences}
-
-
-# Exercise functions a `prompt` cell may call; the first argument is the prompt's stable id.
-PROMPT_FUNCTIONS = ("reflect", "choose", "order_events", "scale", "scenario", "action_plan")

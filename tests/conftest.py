@@ -13,12 +13,23 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from fixtures.lanes import FAST, SLOW_FOLDERS  # noqa: E402
 from fixtures.make_course import make_course  # noqa: E402
 
 FIXED_EPOCH = "1700000000"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests that build the course, start a hub or open a browser are `slow`: the fast lane skips them."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
+        if parts and parts[0] in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
+
+
 def require_tool(name: str, package: str) -> str:
+    if FAST and name == "chromium":
+        pytest.fail("this test needs chromium: mark it @pytest.mark.slow so the fast lane (make check) leaves it out")
     path = shutil.which(name)
     if not path:
         pytest.fail(f"{name} is not installed; run 'make system' (installs Debian's {package})")

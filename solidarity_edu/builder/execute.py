@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 
 from ..errors import LessonExecutionError
-from ..tags import cell_tags
+from ..lesson import executed_cell_number
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +20,10 @@ _ARROW = re.compile(r"^-+>\s*(\d+)\s(.*)$")
 CELL_TIMEOUT_SECONDS = 300
 
 
-def _source_cell_number(source: nbformat.NotebookNode, executed_index: int) -> int:
+def _source_cell_number(source: nbformat.NotebookNode, executed_index: int) -> int | None:
     """1-based cell number in the source notebook, allowing for the cell papermill injects
     right after the ``parameters`` cell."""
-    params = [i for i, c in enumerate(source.cells) if "parameters" in cell_tags(c)]
-    injected_at = params[0] + 1 if params else 0
-    return executed_index if executed_index > injected_at else executed_index + 1
+    return executed_cell_number(source.cells, executed_index)
 
 
 def _failing_line(traceback: list[str]) -> str | None:

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import nbformat
 
-from .. import __version__
+from .. import __version__, pagestyle
 from . import assets
+from .lesson_plan import expand_parts
 from .outputs import render_outputs, vega_runtime
-from .transforms import clear_widget_state, mark_slides, select_cells, strip_for_student
+from .transforms import clear_widget_state, mark_slides, select_cells, student_copy
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -82,12 +83,12 @@ def _resources(ctx: LessonContext, kind: str) -> dict:
         se.update(
             reveal_css=assets.text("vendor", "reveal", "reveal.css"),
             reveal_theme_css=assets.text("vendor", "reveal", "theme-white.css"),
-            slides_css=assets.text("slides.css"),
+            slides_css=pagestyle.root_css() + "\n" + assets.text("slides.css"),
             reveal_js=assets.text("vendor", "reveal", "reveal.js"),
             notes_js=assets.text("vendor", "reveal", "notes.js"),
         )
     else:
-        se["page_css"] = assets.text("page.css")
+        se["page_css"] = pagestyle.root_css() + "\n" + assets.text("page.css")
     return {"se": se, "metadata": {"name": ctx.lesson_title}}
 
 
@@ -112,7 +113,7 @@ def slides_html(executed: nbformat.NotebookNode, ctx: LessonContext) -> str:
 
 def student_notebook(executed: nbformat.NotebookNode, ctx: LessonContext) -> str:
     """The notebook a student opens: no keys, no facilitator notes, no outputs."""
-    nb = strip_for_student(select_cells(executed, "student", ctx.audience), ctx.audience)
+    nb = student_copy(executed, ctx.audience)
     nb.metadata["solidarity_edu"] = {"lesson": ctx.lesson_id, "audience": ctx.audience}
     return nbformat.writes(nb) + "\n"
 
@@ -120,6 +121,7 @@ def student_notebook(executed: nbformat.NotebookNode, ctx: LessonContext) -> str
 def export_all(executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Path) -> list[Path]:
     """Write slides.html, worksheet.html, guide.html and student.ipynb into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    executed = expand_parts(executed, ctx.audience, ctx.audience_label, ctx.duration)
     files = {
         "slides.html": slides_html(executed, ctx),
         "worksheet.html": page_html(executed, ctx, "worksheet"),

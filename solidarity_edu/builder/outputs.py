@@ -100,7 +100,7 @@ def render_outputs(nb: nbformat.NotebookNode, charts: str, lesson: str) -> tuple
 
     Returns the new notebook and the number of charts in it."""
     if charts not in {"static", "interactive"}:
-        raise ValueError(f"charts must be 'static' or 'interactive', not {charts!r}")
+        raise BuildError(f"charts must be 'static' or 'interactive', not {charts!r}")
     out = copy.deepcopy(nb)
     count = 0
     for cell in out.cells:

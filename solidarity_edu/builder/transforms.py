@@ -10,7 +10,8 @@ import re
 
 import nbformat
 
-from ..tags import INJECTED_PARAMETERS, cell_tags, keeps
+from ..lesson import METADATA_KEY, LessonModel, source_numbers
+from ..tags import cell_tags, keeps
 
 _HEADING = re.compile(r"^\s{0,3}#{1,2}\s", re.MULTILINE)
 
@@ -23,14 +24,26 @@ def select_cells(nb: nbformat.NotebookNode, fmt: str, audience: str) -> nbformat
     """
     out = copy.deepcopy(nb)
     kept = []
-    number = 0
-    for cell in out.cells:
-        if INJECTED_PARAMETERS not in cell_tags(cell):
-            number += 1
+    for cell, number in zip(out.cells, source_numbers(out.cells), strict=True):
         if keeps(cell, fmt, audience):
             cell.metadata["source_cell"] = number
             kept.append(cell)
     out.cells = kept
+    return out
+
+
+def embed_prompt_data(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Copy each prompt's data into the metadata of the code cell that shows it.
+
+    Student copies drop the ``prompt-data`` raw cells (a learner must not read the answers as text),
+    so the data travels with the code cell instead, where the activity finds it at run time."""
+    out = copy.deepcopy(nb)
+    model = LessonModel.from_notebook(out)
+    by_cell = {p.cell: p for p in model.prompts}
+    for cell, number in zip(out.cells, source_numbers(out.cells), strict=True):
+        prompt = by_cell.get(number)
+        if prompt is not None and cell.cell_type == "code":
+            cell.metadata.setdefault(METADATA_KEY, {})["prompt"] = prompt.to_data()
     return out
 
 
@@ -53,6 +66,12 @@ def strip_for_student(nb: nbformat.NotebookNode, audience: str) -> nbformat.Note
     out.metadata.pop("papermill", None)
     out.metadata.pop("widgets", None)
     return out
+
+
+def student_copy(nb: nbformat.NotebookNode, audience: str) -> nbformat.NotebookNode:
+    """The notebook a student opens, from a source or executed lesson: the student cells for
+    ``audience``, prompt data carried in metadata, no outputs."""
+    return strip_for_student(select_cells(embed_prompt_data(nb), "student", audience), audience)
 
 
 def mark_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

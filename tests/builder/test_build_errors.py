@@ -13,7 +13,7 @@ def test_failing_cell_names_lesson_audience_cell_and_line_and_spares_others(tmp_
     exports = tmp_path / "exports"
     result = run_build(course, exports, "--no-pdf")
     assert result.returncode == 1
-    failing_cell = len(broken) - 1  # the extra code cell, 1-based, before the sources cell
+    failing_cell = next(n for n, c in enumerate(broken, start=1) if "undefined_name" in c.source)  # 1-based
     line = [ln for ln in result.stderr.splitlines() if ln.startswith("error:") and "high-school" in ln]
     assert line, result.stderr
     assert f"02-broken (high-school): cell {failing_cell} failed: NameError" in line[0]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import subprocess
 
-import nbformat
 import pytest
 from conftest import require_tool
 from pypdf import PdfReader
 
 from solidarity_edu.course import load_course
-from solidarity_edu.tags import cell_tags, keeps
+from solidarity_edu.lesson import read_lesson
+from solidarity_edu.tags import keeps
 
 
 def _normal(text: str) -> str:
@@ -22,16 +21,15 @@ def _normal(text: str) -> str:
 
 def _lesson_texts(root, lesson_id, kind, audience):
     """(prompt questions, answer-key snippets) of the cells this output keeps for this audience."""
-    nb = nbformat.read(root / "notebooks" / f"{lesson_id}.ipynb", as_version=4)
-    prompts, keys = [], []
-    for cell in nb.cells:
-        tags = cell_tags(cell)
-        if "prompt" in tags and keeps(cell, kind, audience):
-            call = next(n for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Call))
-            question = call.args[1].value if len(call.args) > 1 else "My action plan"
-            prompts.append(_normal(question))
-        if "answer-key" in tags and keeps(cell, "guide", audience):
-            keys.append(" ".join(_normal(cell.source).split()[1:15]))
+    model = read_lesson(root / "notebooks" / f"{lesson_id}.ipynb")
+    prompts = [
+        _normal(p.question) for p in model.prompts if keeps({"metadata": {"tags": sorted(p.tags)}}, kind, audience)
+    ]
+    keys = [
+        " ".join(_normal(c.source).split()[1:15])
+        for c in model.cells
+        if "answer-key" in c.tags and keeps(c.node, "guide", audience)
+    ]
     return prompts, keys
 
 

@@ -37,7 +37,8 @@ from test_study_circle import (
     FIND,
     LESSON_07,
     TARGET,
-    _calls,
+    _call,
+    _prompts,
     curriculum,  # noqa: F401  (a module-scoped fixture, used by name below)
 )
 
@@ -57,8 +58,8 @@ def load_hub(tmp_path_factory):
 
 def _reflection(root: Path) -> tuple[str, str]:
     """A reflection of lesson 07 that is not optional: (prompt id, the activity call from the lesson)."""
-    calls = _calls(nbformat.read(root / "notebooks" / "07-defining-solidarity.ipynb", 4))
-    return next((p, c) for p, c in calls.items() if c.startswith("reflect(") and "optional=True" not in c)
+    prompt = next(p for p in _prompts(root, "07-defining-solidarity").values() if p.kind == "reflect" and p.shareable)
+    return prompt.id, _call(prompt)
 
 
 def _join_and_share(hub: Hub, repo: Path, user: str, call: str) -> tuple[Kernel, dict]:

@@ -8,7 +8,6 @@ to end in a kernel through the kernel API, answers prompts with the real lesson 
 
 from __future__ import annotations
 
-import ast
 import json
 import statistics
 import subprocess
@@ -22,6 +21,7 @@ from hubtools import PASSWORD, Kernel, running_hub
 
 from solidarity_edu.circle import FACILITATE_SCOPE
 from solidarity_edu.course import load_course
+from solidarity_edu.lesson import read_lesson
 from solidarity_edu.link import lesson_link
 from solidarity_edu.publish import publish_student_repo
 
@@ -62,16 +62,14 @@ def _git(*args: str, cwd=None) -> None:
     )
 
 
-def _calls(notebook) -> dict[str, str]:
-    """prompt id -> the source of the activity call that shows it, from a lesson notebook."""
-    calls = {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        for node in ast.walk(ast.parse(cell.source)):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {"reflect", "choose", "scale"}:
-                calls[ast.literal_eval(node.args[0])] = ast.get_source_segment(cell.source, node)
-    return calls
+def _prompts(root, lesson: str) -> dict:
+    """prompt id -> prompt, from a lesson of the course (read through the lesson model)."""
+    return {p.id: p for p in read_lesson(root / "notebooks" / f"{lesson}.ipynb").prompts}
+
+
+def _call(prompt) -> str:
+    """The one-line activity call that shows ``prompt``, as in the lesson's code cell."""
+    return f"{prompt.kind}({prompt.id!r})"
 
 
 @pytest.fixture(scope="module")
@@ -127,25 +125,23 @@ def _join_and_run(hub, repo, user: str, answers: dict) -> dict:
 def circle(hub, curriculum, root):
     """Five participants join at once, run lesson 07 and share three answers each."""
     bare, _ = curriculum
-    lesson07 = nbformat.read(root / "notebooks" / "07-defining-solidarity.ipynb", 4)
-    lesson08 = nbformat.read(root / "notebooks" / "08-solidarity-practices.ipynb", 4)
-    calls07, calls08 = _calls(lesson07), _calls(lesson08)
-    text_prompt = next(p for p, call in calls07.items() if call.startswith("reflect(") and "optional=True" not in call)
-    choice_call = calls07["07-solidarity-or-performance"]
-    options = ast.literal_eval(ast.parse(choice_call).body[0].value.args[2])
-    items = ast.literal_eval(ast.parse(calls08["08-five-cs"]).body[0].value.args[2])
+    prompts07, prompts08 = _prompts(root, "07-defining-solidarity"), _prompts(root, "08-solidarity-practices")
+    text_prompt = next(p.id for p in prompts07.values() if p.kind == "reflect" and p.shareable)
+    choice_call = _call(prompts07["07-solidarity-or-performance"])
+    options = list(prompts07["07-solidarity-or-performance"].options)
+    items = list(prompts08["08-five-cs"].options)
     answers = {}
     for i, user in enumerate(PARTICIPANTS):
         answers[user] = {
             "text": {
                 "prompt": text_prompt,
-                "call": calls07[text_prompt],
+                "call": _call(prompts07[text_prompt]),
                 "value": f"{user} writes: we meet at the tenants' union & the mosque",
             },
             "choice": {"prompt": "07-solidarity-or-performance", "call": choice_call, "value": options[i % 2]},
             "scale": {
                 "prompt": "08-five-cs",
-                "call": calls08["08-five-cs"],
+                "call": _call(prompts08["08-five-cs"]),
                 "value": {item: 1 + (i + k) % 5 for k, item in enumerate(items)},
             },
         }

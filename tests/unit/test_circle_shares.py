@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 import json
 
-import nbformat
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from solidarity_edu.circle.shares import MAX_BODY_BYTES, MAX_TEXT, parse_share, validate_share
+from solidarity_edu.course import load_course
 from solidarity_edu.errors import ShareRejected
+from solidarity_edu.lesson import course_prompts
 
 GOOD = {"prompt": "07-who", "question": "Who?", "kind": "text", "value": "My neighbours & me <3"}
 
@@ -81,52 +81,22 @@ def test_any_text_is_either_accepted_unchanged_or_refused_with_a_field(text):
         assert share.value == text and "<script" not in text.lower()
 
 
-def _activity_calls(root):
-    """Every activity call in the lessons, with its literal arguments."""
-    for path in sorted((root / "notebooks").glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type != "code":
-                continue
-            try:
-                tree = ast.parse(cell.source)
-            except SyntaxError:
-                continue
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {
-                    "choose",
-                    "scenario",
-                    "order_events",
-                    "scale",
-                    "reflect",
-                }:
-                    try:
-                        args = [ast.literal_eval(a) for a in node.args]
-                        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-                    except ValueError:
-                        continue
-                    yield path.name, node.func.id, args, kwargs
-
-
 def test_every_shareable_prompt_in_the_lessons_can_be_shared(root):
     """A lesson question or option that the circle would refuse (too long, markup) is caught here."""
     from solidarity_edu.circle.client import make_share
 
     checked = 0
-    for _name, func, args, kwargs in _activity_calls(root):
-        prompt, question = args[0], args[1]
-        if func == "reflect":
-            if kwargs.get("optional"):
-                continue
-            make_share(prompt, question, "text", "An answer.")
-        elif func in {"choose", "scenario"}:
-            options = list(args[2] if len(args) > 2 else kwargs["options"])
-            make_share(prompt, question, "choice", options[0], options)
-        elif func == "order_events":
-            items = list(args[2] if len(args) > 2 else kwargs["items"])
-            make_share(prompt, question, "order", items, items)
-        elif func == "scale":
-            items = list(args[2] if len(args) > 2 else kwargs["items"])
-            steps = kwargs.get("steps", 5)
-            make_share(prompt, question, "scale", dict.fromkeys(items, 1), items, steps)
+    for prompt in course_prompts(load_course(root / "notebooks" / "course.yaml")).values():
+        if not prompt.shareable:
+            continue
+        options = list(prompt.options)
+        if prompt.share_kind == "text":
+            make_share(prompt.id, prompt.question, "text", "An answer.")
+        elif prompt.share_kind == "choice":
+            make_share(prompt.id, prompt.question, "choice", options[0], options)
+        elif prompt.share_kind == "order":
+            make_share(prompt.id, prompt.question, "order", options, options)
+        else:
+            make_share(prompt.id, prompt.question, "scale", dict.fromkeys(options, 1), options, prompt.steps)
         checked += 1
     assert checked >= 60, checked

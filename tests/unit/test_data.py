@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fixtures.lanes import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,7 +118,7 @@ def test_unlisted_source_duplicate_id_and_short_row(scratch):
     assert "line 5: has 3 cells but the header has 13" in text
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells=st.lists(st.text(max_size=30), min_size=0, max_size=16))
 def test_any_malformed_row_gives_a_dataset_error_never_a_traceback(scratch, cells):
     import csv
@@ -134,7 +135,7 @@ def test_any_malformed_row_gives_a_dataset_error_never_a_traceback(scratch, cell
         assert len(frame) > 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=200))
 def test_any_bytes_give_a_dataset_error(scratch, raw):
     path = scratch / "timeline" / "timeline.csv"

@@ -45,6 +45,7 @@ def test_markdown_export_keeps_text_as_text(journal):
     assert "what: &lt;i&gt;phone bank&lt;/i&gt;" in text and "1. 1882" in text
 
 
+@pytest.mark.slow  # prints with chromium
 def test_pdf_export_has_the_answers(journal, tmp_path):
     require_tool("pdftotext", "poppler-utils")
     pdf = export(journal, "pdf", tmp_path / "mine.pdf")

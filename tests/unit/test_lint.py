@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 from fixtures.make_course import lesson_cells, make_course
 
 from solidarity_edu.course import load_course
 from solidarity_edu.lint import lint_course, lint_lesson
+
+md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
 
 
 def test_real_course_lints_clean(root):
@@ -26,16 +29,13 @@ def _problems(tmp_path, mutate):
 
 
 def test_each_broken_convention_is_reported_with_file_and_cell(tmp_path):
-    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
 
     def break_everything(cells):
         cells[4].metadata["tags"] = ["slid"]  # cell 5
-        cells[7].metadata["tags"] = []  # key gone
-        cells.append(code('reflect(prompt_id, "no literal id")', metadata={"tags": ["prompt"]}))
+        cells[8].metadata["tags"] = []  # key gone
+        cells.append(code("reflect(prompt_id)", metadata={"tags": ["prompt"]}))
         cells.append(md("guidance", metadata={"tags": ["answer-key"]}))
-        cells.append(code('reflect("01-fixture-question", "again")', metadata={"tags": ["prompt"]}))
-        cells.append(md("guidance", metadata={"tags": ["answer-key"]}))
-        cells.append(code('reflect("1-bad", "bad id")', metadata={"tags": ["prompt"]}))
+        cells.append(code('reflect("1-bad")', metadata={"tags": ["prompt"]}))
         cells.append(md("guidance", metadata={"tags": ["answer-key"]}))
         cells.append(code("a = 1\nb = 2\nc = 3"))
         cells.append(code("alt.Chart(df).mark_bar()", metadata={"tags": ["hide-input"]}))
@@ -47,10 +47,9 @@ def test_each_broken_convention_is_reported_with_file_and_cell(tmp_path):
     problems = "\n".join(_problems(tmp_path, break_everything))
     name = "01-alpha.ipynb"
     assert f"{name}: cell 5: unknown tag 'slid'" in problems
-    assert f"{name}: cell 7: prompt has no answer-key cell" in problems
-    assert "needs the prompt id as a plain string" in problems
-    assert "prompt id '01-fixture-question' is already used" in problems
-    assert "prompt id '1-bad' must be '01-'" in problems
+    assert f"{name}: cell 8: prompt has no answer-key cell" in problems
+    assert "reflect(...) needs the prompt id as a plain text first argument" in problems
+    assert "prompt id '1-bad' must be two digits, a dash and lower-case words" in problems
     assert "keep it to 2 short lines" in problems
     assert "a chart needs a text description" in problems
     assert "has outputs or an execution count" in problems
@@ -74,3 +73,195 @@ def test_a_bare_dollar_sign_in_text_is_reported(tmp_path):
     problems = _problems(tmp_path, add_dollars)
     dollars = [p for p in problems if "bare '$'" in p]
     assert len(dollars) == 1 and "01-alpha" in dollars[0], problems
+
+
+# -- prompts: one test per message, each naming the file, the cell and the prompt ------------------
+
+PROMPT_CELL = 7  # the fixture's prompt-data cell (cell 8 is the code cell that shows it)
+
+
+def _with_prompt(tmp_path, data: str, call: str = 'choose("01-fixture-question")'):
+    def set_prompt(cells):
+        cells[6].source = data
+        cells[7].source = call
+
+    return _problems(tmp_path, set_prompt)
+
+
+CHOICE = """id: 01-fixture-question
+question: Which came first?
+options:
+  - The Page Act
+  - The Exclusion Act
+answer: The Page Act
+"""
+
+
+def test_a_well_formed_choice_lints_clean(tmp_path):
+    assert _with_prompt(tmp_path, CHOICE) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "call", "cell", "message"),
+    [
+        (
+            CHOICE.replace("answer: The Page Act", "answer: The Geary Act"),
+            None,
+            PROMPT_CELL,
+            "prompt '01-fixture-question': answer 'The Geary Act' is not one of the options",
+        ),
+        (
+            CHOICE + "feedback:\n  The Burlingame Treaty: Not a law.\n",
+            None,
+            PROMPT_CELL,
+            "prompt '01-fixture-question': feedback for 'The Burlingame Treaty', which is not one of the options",
+        ),
+        (
+            CHOICE.replace("options:\n  - The Page Act\n  - The Exclusion Act\n", "options:\n  - The Page Act\n"),
+            None,
+            PROMPT_CELL,
+            "prompt '01-fixture-question': options must be a list of at least two choices",
+        ),
+        (
+            CHOICE.replace("question: Which came first?\n", ""),
+            None,
+            PROMPT_CELL,
+            "prompt '01-fixture-question': needs a question",
+        ),
+        (CHOICE + "hint: think\n", None, PROMPT_CELL, "prompt '01-fixture-question': unknown key 'hint' for choose()"),
+        (
+            CHOICE.replace("id: 01-fixture-question", "id: 01-other-question"),
+            None,
+            8,
+            "prompt '01-fixture-question': no 'prompt-data' cell with id: 01-fixture-question",
+        ),
+        (
+            CHOICE.replace("id: 01-fixture-question", "id: 01-other-question"),
+            None,
+            PROMPT_CELL,
+            "prompt '01-other-question': no code cell tagged 'prompt' shows it",
+        ),
+        (
+            CHOICE,
+            'choose("01-fixture-question", "Which came first?", ["a", "b"])',
+            8,
+            "prompt '01-fixture-question': move the question and options out of the code into a 'prompt-data' raw cell",
+        ),
+        (CHOICE, 'choose("01-Fixture")', 8, "prompt id '01-Fixture' must be two digits, a dash and lower-case words"),
+        (
+            CHOICE,
+            'choose("02-fixture-question")',
+            8,
+            "prompt id '02-fixture-question' must start with this lesson's number",
+        ),
+        (CHOICE, "choose(", 8, "is not valid Python"),
+        (CHOICE, 'choose("01-fixture-question")\nreflect("01-two")', 8, "a prompt cell calls exactly one of"),
+        (
+            "id: 01-fixture-question\nquestion: Which: came first?\n  - bad",
+            None,
+            PROMPT_CELL,
+            "the YAML in this 'prompt-data' cell does not parse at line",
+        ),
+    ],
+)
+def test_each_prompt_problem_names_file_cell_and_prompt(tmp_path, data, call, cell, message):
+    problems = _with_prompt(tmp_path, data, call or 'choose("01-fixture-question")')
+    expected = f"01-alpha.ipynb: cell {cell}: {message}"
+    assert any(expected in p for p in problems), problems
+
+
+def test_scenario_best_must_name_a_choice(tmp_path):
+    data = """id: 01-fixture-question
+question: What would you do?
+options: [Speak up, Stay quiet]
+best: Speak louder
+feedback: {Speak up: Strong., Stay quiet: Think again.}
+"""
+    problems = _with_prompt(tmp_path, data, 'scenario("01-fixture-question")')
+    assert any(
+        f"cell {PROMPT_CELL}: prompt '01-fixture-question': best choice 'Speak louder' is not one of the options" in p
+        for p in problems
+    ), problems
+
+
+def test_a_prompt_data_cell_must_be_raw(tmp_path):
+    def to_markdown(cells):
+        cells[6] = md(cells[6].source, metadata={"tags": ["prompt-data"]})
+
+    problems = _problems(tmp_path, to_markdown)
+    assert any(
+        f"cell {PROMPT_CELL}: a cell tagged 'prompt-data' must be a raw cell holding YAML" in p for p in problems
+    )
+
+
+def test_prompt_ids_are_unique_across_the_course(tmp_path):
+    course = load_course(make_course(tmp_path, {"01-alpha": lesson_cells("01"), "01-again": lesson_cells("01")}))
+    problems = [str(p) for p in lint_course(course)]
+    assert any(
+        "01-again.ipynb: cell 8: prompt id '01-fixture-question' is already used in 01-alpha.ipynb" in p
+        for p in problems
+    )
+
+
+# -- parts -------------------------------------------------------------------------------------------
+
+PARTS_CELL = 12  # the fixture's parts cell
+
+
+def _with_parts(tmp_path, text: str):
+    def set_parts(cells):
+        cells[PARTS_CELL - 1].source = text
+
+    return _problems(tmp_path, set_parts)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "parts:\n  - {name: Opening, start: Part one, minutes: {high-school: 45, community: 90}}\n",
+            "the parts for high-school add up to 45 minutes, but course.yaml gives this lesson 50",
+        ),
+        (
+            "parts:\n  - {name: Opening, start: Part nine, minutes: {high-school: 50, community: 90}}\n",
+            "part 1 ('Opening'): start 'Part nine' names no cell",
+        ),
+        (
+            "parts:\n  - {name: Opening, start: Part one, minutes: {high-school: 50, community: 90, college: 75}}\n",
+            "part 'Opening': minutes for 'college', which is not an audience of this lesson",
+        ),
+        (
+            "parts:\n  - {name: Opening, start: Part one, minutes: {high-school: 50, community: 90}, grouping: dance}\n",
+            "part 1 ('Opening'): grouping 'dance' is not one of",
+        ),
+        (
+            "parts:\n  - {name: A, start: Part one, minutes: {high-school: 25, community: 90}}\n"
+            "  - {name: B, start: Part one, minutes: {high-school: 25}}\n",
+            "parts 'A' and 'B' both start at cell",
+        ),
+        (
+            "parts:\n  - {name: Opening, start: Part one, minutes: {high-school: ten, community: 90}}\n",
+            "part 1 ('Opening'): minutes.high-school must be a whole number of minutes",
+        ),
+        ("parts: Opening", "the 'parts' cell must hold 'parts:' followed by a list of parts"),
+    ],
+)
+def test_each_part_problem_names_file_cell_and_part(tmp_path, text, message):
+    problems = _with_parts(tmp_path, text)
+    assert any(f"01-alpha.ipynb: cell {PARTS_CELL}: {message}" in p for p in problems), problems
+
+
+def test_a_part_may_start_at_a_prompt(tmp_path):
+    text = (
+        "parts:\n  - {name: Opening, start: Part one, minutes: {high-school: 40, community: 80}}\n"
+        "  - {name: Question, start: 01-fixture-question, minutes: {high-school: 10, community: 10}}\n"
+    )
+    assert _with_parts(tmp_path, text) == []
+
+
+def test_a_lesson_without_parts_is_reported(tmp_path):
+    def drop(cells):
+        del cells[PARTS_CELL - 1]
+
+    problems = _problems(tmp_path, drop)
+    assert any("01-alpha.ipynb: missing the lesson plan: a raw cell tagged 'parts'" in p for p in problems)

@@ -16,6 +16,9 @@ CONTRACT = {
     "print-only": {"worksheet", "guide"},
     "screen-only": {"student", "slides"},
     "injected-parameters": set(),
+    "prompt-data": set(),
+    "parts": set(),
+    "sources": set(),
 }
 
 
