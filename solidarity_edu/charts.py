@@ -93,11 +93,12 @@ def bar_chart(
 def course_map(audience: str = "high-school") -> alt.Chart:
     """The lessons of the course and how long each takes for ``audience`` (from course.yaml)."""
     from .course import load_course
+    from .lesson import lesson_key
     from .paths import course_file
 
     course = load_course(course_file())
     rows = [
-        {"lesson": f"{lesson.id[:2]}. {lesson.title}", "minutes": lesson.duration_minutes.get(audience)}
+        {"lesson": f"{lesson_key(lesson.id)}. {lesson.title}", "minutes": lesson.duration_minutes.get(audience)}
         for lesson in course.lessons
         if audience in lesson.audiences
     ]

@@ -45,8 +45,15 @@ def default_path() -> Path:
 
 
 def lesson_of(prompt_id: str) -> str:
-    """The lesson key of a prompt id: its two-digit prefix ('07-who' -> '07')."""
-    return prompt_id.split("-", 1)[0]
+    """The lesson key of a prompt id ('07-who' -> '07'); an id from before the id grammar keeps the
+    part before its first dash, so an old answer still lands under a lesson."""
+    from .errors import NotebookError
+    from .lesson import lesson_key
+
+    try:
+        return lesson_key(prompt_id)
+    except NotebookError:
+        return prompt_id.split("-", 1)[0]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import yaml
 
 from .course import COURSE_FILE, Course
 from .errors import PublishError
+from .lesson import LessonModel
 from .link import NOTEBOOKS_DIR
 from .tags import cell_tags, keeps
 
@@ -134,6 +135,10 @@ def _student_notebook(path: Path, lesson_id: str, audience: str) -> str:
                 f"{path}: cell {number} (tags: {tags}) is not for students; refusing to publish it. "
                 f"Run `solidarity-edu build --force --lesson {lesson_id}` and publish again"
             )
+    # Every prompt must carry its data, or the lesson's activities would fail on the hub.
+    problems = LessonModel.from_notebook(nb, path).all_problems()
+    if problems:
+        raise PublishError(f"{problems[0]}; {rebuild.replace('first', 'again')}")
     return text
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 
 from .. import __version__, pagestyle
+from ..lesson import lesson_key
 from . import assets
 from .lesson_plan import expand_parts
 from .outputs import render_outputs, vega_runtime
@@ -36,7 +37,7 @@ class LessonContext:
 
     @property
     def number(self) -> str:
-        return self.lesson_id.split("-", 1)[0]
+        return lesson_key(self.lesson_id)
 
 
 @functools.lru_cache(maxsize=1)

@@ -169,6 +169,18 @@ def test_refuses_a_student_notebook_with_teacher_only_cells(project, tmp_path):
         publish_student_repo(exports, course, tmp_path / "circle")
 
 
+def test_refuses_a_student_notebook_whose_prompt_lost_its_data(project, tmp_path):
+    root, exports = project
+    course = load_course(root / "notebooks" / "course.yaml")
+    student = exports / "01-alpha" / "community" / "student.ipynb"
+    nb = nbformat.read(student, as_version=4)
+    prompt = next(c for c in nb.cells if "prompt" in c.metadata.get("tags", []))
+    del prompt.metadata["solidarity_edu"]
+    nbformat.write(nb, student)
+    with pytest.raises(PublishError, match=r"prompt '01-fixture-question': no 'prompt-data' cell"):
+        publish_student_repo(exports, course, tmp_path / "circle")
+
+
 def test_cli_publish_student(project, tmp_path, capsys):
     root, exports = project
     course = root / "notebooks" / "course.yaml"
