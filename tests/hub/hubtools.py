@@ -62,7 +62,7 @@ class Hub:
             server = (model.get("servers") or {}).get("")
             if server and server.get("ready"):
                 return
-            time.sleep(0.5)
+            time.sleep(0.5)  # a poll: ends when the hub reports the server ready
         raise AssertionError(f"{user}'s server did not start in {timeout} s; see {self.log}")
 
     def user_api(self, user: str, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
@@ -175,7 +175,7 @@ def start_hub(base: Path, users: list[str], facilitators: list[str]) -> Hub:
                 return hub
         except requests.ConnectionError:
             pass
-        time.sleep(0.5)
+        time.sleep(0.5)  # a poll: ends when the hub and the circle service answer
     stop_hub(hub)
     raise AssertionError(f"JupyterHub did not answer in 90 s:\n{log.read_text()[-3000:]}")
 
@@ -225,7 +225,7 @@ def running_hub(base: Path, users: list[str], facilitators: list[str]) -> Iterat
         stop_hub(hub)
         deadline = time.monotonic() + 15  # SIGKILLed processes take a moment to leave /proc
         while (left := _processes_of(hub)) and time.monotonic() < deadline:
-            time.sleep(0.5)
+            time.sleep(0.5)  # a poll: ends when the last process has left /proc
         assert left == [], f"processes still running for the hub after it stopped: {left}"
 
 
