@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 from pathlib import Path
 
+from .builder.jobs import BASE_MB, MB_PER_JOB, default_jobs
 from .errors import SolidarityEduError
 
 log = logging.getLogger("solidarity_edu")
@@ -25,7 +27,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         force=args.force,
         workers=args.jobs,
         pdf=not args.no_pdf,
+        cell_timeout=args.cell_timeout,
     )
+    if args.timings is not None:
+        args.timings.write_text(json.dumps(report.timings, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     log.info(
         "built %d, up to date %d, failed %d in %.1f s -> %s",
         len(report.built),
@@ -191,7 +196,23 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
     b.add_argument("--audience", action="append", help="only this audience (repeatable)")
     b.add_argument("--force", action="store_true", help="re-run every lesson even if nothing changed")
-    b.add_argument("--jobs", type=int, default=None, help="lessons run at once (default: 2)")
+    b.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="lessons run at once (default: one per core, no more than fit in free memory at "
+        f"{MB_PER_JOB} MB each after {BASE_MB} MB for the build and Chromium: {default_jobs()} on this machine now)",
+    )
+    b.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help="longest one cell may run before the build stops that lesson (default: 300)",
+    )
+    b.add_argument(
+        "--timings", type=Path, default=None, metavar="FILE", help="write seconds per output and stage as JSON"
+    )
     b.add_argument("--no-pdf", action="store_true", help="skip printing PDFs")
     b.set_defaults(func=_cmd_build)
 

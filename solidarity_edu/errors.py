@@ -55,11 +55,24 @@ class LessonExecutionError(BuildError):
     ) -> None:
         self.lesson, self.audience, self.cell = lesson, audience, cell
         self.ename, self.evalue, self.line = ename, evalue, line
-        where = f"cell {cell}" if cell is not None else "an unknown cell"
-        text = f"{lesson} ({audience}): {where} failed: {ename}: {evalue}"
+        if cell is not None:
+            text = f"{lesson} ({audience}): cell {cell} failed: {ename}: {evalue}"
+        else:  # nothing ran: a missing kernel, an unreadable notebook
+            text = f"{lesson} ({audience}): could not run: {ename}: {evalue}"
         if line:
             text += f" [at: {line}]"
         super().__init__(text)
+
+
+class KernelStartError(BuildError):
+    """No kernel would start for a lesson, after every attempt the build makes."""
+
+    def __init__(self, lesson: str, audience: str, attempts: int, reason: str, kernel_name: str = "python3") -> None:
+        self.lesson, self.audience, self.attempts, self.reason = lesson, audience, attempts, reason
+        super().__init__(
+            f"{lesson} ({audience}): the {kernel_name!r} kernel did not start after {attempts} attempts "
+            f"(last: {reason}); check 'jupyter kernelspec list' and free memory, then build again"
+        )
 
 
 class JournalError(SolidarityEduError):

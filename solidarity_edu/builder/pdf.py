@@ -116,6 +116,7 @@ class PdfPrinter:
 
         self._queue: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
+        self.seconds: dict[Path, float] = {}  # pdf path -> seconds Chromium took to print it
         self._thread = threading.Thread(target=self._run, name="pdf-printer", daemon=True)
         self._thread.start()
 
@@ -126,7 +127,9 @@ class PdfPrinter:
                 context.route(re.compile(r"^(?!file:|data:|about:).*"), lambda route: route.abort("blockedbyclient"))
                 page = context.new_page()
                 while (item := self._queue.get()) is not self._STOP:
+                    started = time.perf_counter()
                     _print_one(page, *item)
+                    self.seconds[item[1]] = time.perf_counter() - started
                 context.close()
         except BaseException as err:  # reported by close()
             self._error = err
@@ -135,6 +138,14 @@ class PdfPrinter:
 
     def submit(self, html_path: Path, pdf_path: Path) -> None:
         self._queue.put((html_path, pdf_path))
+
+    def seconds_by_folder(self, root: Path) -> dict[str, float]:
+        """Seconds spent printing, summed per folder below ``root`` ('lesson/audience')."""
+        totals: dict[str, float] = {}
+        for pdf_path, seconds in self.seconds.items():
+            key = pdf_path.parent.relative_to(root).as_posix()
+            totals[key] = totals.get(key, 0.0) + seconds
+        return totals
 
     def close(self) -> None:
         self._queue.put(self._STOP)

@@ -1,4 +1,6 @@
-"""Run a build: check everything first, execute stale lessons on both cores, export, print, index."""
+"""Run a build: check everything first, execute stale lessons on every core, export, print, index.
+
+How many lessons run at once: see jobs.py (one per core, bounded by free memory)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from ..errors import BuildError, SolidarityEduError
 from ..lint import preflight
 from .export import LessonContext, export_all
 from .index import index_html
+from .jobs import default_jobs
 from .plan import OUTPUT_FILES, Job, is_current, plan, read_state, write_state
 
 log = logging.getLogger("solidarity_edu.builder")
@@ -28,6 +31,9 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    # job name -> seconds spent executing (a run shared by several audiences is split evenly between
+    # them), exporting and printing its PDFs. Reported by `build --timings FILE` (used by make bench).
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -69,6 +75,33 @@ def _kernels_without_real_journals() -> Iterator[None]:
                     os.environ[key] = value
 
 
+@dataclass
+class Run:
+    """One execution of a lesson and the jobs (audiences) whose outputs are made from it."""
+
+    jobs: list[Job]
+
+    @property
+    def lesson(self):
+        return self.jobs[0].lesson
+
+    @property
+    def audience(self) -> str:
+        """The audience injected into the run (the first of its jobs)."""
+        return self.jobs[0].audience
+
+    @property
+    def name(self) -> str:
+        if len(self.jobs) == 1:
+            return self.jobs[0].name
+        return f"{self.lesson.id} ({', '.join(job.audience for job in self.jobs)}: one run)"
+
+
+def runs_for(todo: list[Job]) -> list[Run]:
+    """Group the jobs to execute into runs: one run per lesson x audience."""
+    return [Run([job]) for job in todo]
+
+
 def build(
     course_path: Path = Path("notebooks/course.yaml"),
     exports: Path = Path("exports"),
@@ -78,10 +111,14 @@ def build(
     force: bool = False,
     workers: int | None = None,
     pdf: bool = True,
+    cell_timeout: int | None = None,
 ) -> BuildReport:
     """Build every export. Problems with course.yaml or a notebook's tags stop the build before any
-    lesson runs; a failing cell stops only that lesson's outputs."""
-    from .execute import execute_lesson
+    lesson runs; a failing cell stops only that lesson's outputs.
+
+    ``workers`` lessons run at once (default: ``default_jobs()``); a cell may run ``cell_timeout``
+    seconds (default: ``CELL_TIMEOUT_SECONDS``)."""
+    from .execute import CELL_TIMEOUT_SECONDS, execute_lesson
     from .pdf import PdfPrinter, chromium_path
 
     started = time.perf_counter()
@@ -95,47 +132,68 @@ def build(
     report = BuildReport()
     todo = [job for job in jobs if force or not is_current(job, state, pdf)]
     report.skipped = [job.name for job in jobs if job not in todo]
-    total = len(todo)
+    runs = runs_for(todo)
+    total = len(runs)
     if report.skipped:
         log.info("%d of %d outputs are up to date", len(report.skipped), len(jobs))
-    workers = max(1, min(workers or os.cpu_count() or 2, 2, total or 1))
+    if workers is not None and workers < 1:
+        raise BuildError(f"--jobs must be at least 1, not {workers}")
+    workers = workers or default_jobs()
+    if runs:
+        log.info("%d lesson runs for %d outputs, %d at once", total, len(todo), min(workers, total))
+    timeout = cell_timeout or CELL_TIMEOUT_SECONDS
     printer = PdfPrinter() if pdf and todo else None
     with _kernels_without_real_journals():
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            running: dict[Future, tuple[Job, float]] = {}
-            queue = list(todo)
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, total))) as pool:
+            running: dict[Future, tuple[Run, float]] = {}
+            queue = list(runs)
             done_count = 0
 
             def submit() -> None:
-                job = queue.pop(0)
-                log.info("[%d/%d] running  %s", done_count + len(running) + 1, total, job.name)
-                future = pool.submit(execute_lesson, job.lesson.notebook, job.lesson.id, job.audience)
-                running[future] = (job, time.perf_counter())
+                run = queue.pop(0)
+                log.info("[%d/%d] running  %s", done_count + len(running) + 1, total, run.name)
+                future = pool.submit(
+                    execute_lesson, run.lesson.notebook, run.lesson.id, run.audience, cell_timeout=timeout
+                )
+                running[future] = (run, time.perf_counter())
 
             while queue and len(running) < workers:
                 submit()
             while running:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    job, t0 = running.pop(future)
+                    run, t0 = running.pop(future)
                     done_count += 1
                     if queue:
                         submit()
+                    executed, error = None, None
                     try:
                         executed = future.result()
-                        export_all(executed, _context(course, job), job.out_dir)
                     except SolidarityEduError as err:
-                        report.failed[job.name] = str(err)
-                        state.pop(job.name, None)
-                        _remove_outputs(job)  # never leave last week's slides looking current
-                        log.error("[%d/%d] FAILED   %s", done_count, total, err)
-                        continue
-                    if printer is not None:
-                        for kind in ("worksheet", "guide"):
-                            printer.submit(job.out_dir / f"{kind}.html", job.out_dir / f"{kind}.pdf")
-                    state[job.name] = job.key
-                    report.built.append(job.name)
-                    log.info("[%d/%d] exported %s (%.1f s)", done_count, total, job.name, time.perf_counter() - t0)
+                        error = err
+                    executed_at = time.perf_counter()
+                    for job in run.jobs:
+                        t1 = time.perf_counter()
+                        try:
+                            if error is not None:
+                                raise error
+                            export_all(executed, _context(course, job), job.out_dir)
+                        except SolidarityEduError as err:
+                            report.failed[job.name] = str(err)
+                            state.pop(job.name, None)
+                            _remove_outputs(job)  # never leave last week's slides looking current
+                            log.error("[%d/%d] FAILED   %s", done_count, total, err)
+                            continue
+                        report.timings[job.name] = {
+                            "execute": round((executed_at - t0) / len(run.jobs), 3),
+                            "export": round(time.perf_counter() - t1, 3),
+                        }
+                        if printer is not None:
+                            for kind in ("worksheet", "guide"):
+                                printer.submit(job.out_dir / f"{kind}.html", job.out_dir / f"{kind}.pdf")
+                        state[job.name] = job.key
+                        report.built.append(job.name)
+                        log.info("[%d/%d] exported %s (%.1f s)", done_count, total, job.name, time.perf_counter() - t0)
         if printer is not None:
             log.info("finishing the PDFs")
             try:
@@ -145,6 +203,9 @@ def build(
                     state.pop(job_name, None)
                 write_state(exports, state)
                 raise
+            for job_name, seconds in printer.seconds_by_folder(exports).items():
+                if job_name in report.timings:
+                    report.timings[job_name]["print"] = round(seconds, 3)
     write_state(exports, state)
     index = exports / "index.html"
     text = index_html(course, exports, set(report.failed))

@@ -77,7 +77,8 @@ def test_every_export_is_offline_error_free_accessible_and_draws_its_charts(real
             assert charts.nth(i).locator("svg, canvas").count() >= 1, f"{path}: chart {i + 1} not drawn"
         drawn += charts.count()
         assert page.evaluate("document.documentElement.lang") == "en"
-        page.wait_for_timeout(200)
+        # Playwright's signal that the page has made (or had blocked) every request it will make.
+        page.wait_for_load_state("networkidle")
         assert attempts == [], f"{path}: tried the network: {attempts}"
         assert errors == [], f"{path}: console errors: {errors}"
         accessibility += serious_violations(page, str(path.relative_to(real_exports)))

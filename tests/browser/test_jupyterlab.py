@@ -59,7 +59,7 @@ def lab(tmp_path_factory, root):
             except OSError:
                 if proc.poll() is not None:
                     pytest.fail(f"jupyter lab exited: {proc.stderr.read().decode()[-2000:]}")
-                time.sleep(0.5)
+                time.sleep(0.5)  # a poll: the loop ends on the server's answer, not on the clock
         else:
             pytest.fail("jupyter lab did not start within 60 s")
         yield base, token, work

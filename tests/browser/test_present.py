@@ -66,7 +66,8 @@ def voila(tmp_path_factory):
     out: queue.Queue = queue.Queue()
     stderr: list[str] = []
     threading.Thread(target=_lines, args=(proc.stdout, out), daemon=True).start()
-    threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True).start()
+    stderr_reader = threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True)
+    stderr_reader.start()
     try:
         url = None
         deadline = time.monotonic() + 60
@@ -76,7 +77,7 @@ def voila(tmp_path_factory):
                 url = match.group(1) if match else None
             except queue.Empty:
                 if proc.poll() is not None:
-                    time.sleep(0.2)  # let the reader thread collect the last of stderr
+                    stderr_reader.join(timeout=10)  # the pipe closed with the process: all of stderr is in
                     pytest.fail(f"present exited with {proc.returncode}: {''.join(stderr)[-3000:]}")
         if url is None:
             pytest.fail(f"present printed no URL within 60 s: {''.join(stderr)[-3000:]}")

@@ -53,16 +53,29 @@ class Hub:
             self.tokens[user] = r.json()["token"]
         return self.tokens[user]
 
-    def spawn(self, user: str, timeout: float = 180) -> None:
-        r = self.api("POST", f"/hub/api/users/{user}/server")
-        assert r.status_code in (201, 202, 400), r.text  # 400: already running
+    def spawn(self, user: str, timeout: float = 180) -> int:
+        """Start ``user``'s server and wait until it is ready; returns how many times the hub said "too
+        many users are starting right now" (429, when ``concurrent_spawn_limit`` spawns are pending).
+
+        A 429 carries Retry-After; like a participant told "try again in 10 seconds", this waits that
+        long and asks again, so a burst of joins queues instead of failing."""
         deadline = time.monotonic() + timeout
+        throttled = 0
+        while True:
+            r = self.api("POST", f"/hub/api/users/{user}/server")
+            if r.status_code != 429:
+                break
+            throttled += 1
+            wait = float(r.headers.get("Retry-After", "5"))
+            assert time.monotonic() + wait < deadline, f"{user}: still throttled after {timeout} s ({throttled} tries)"
+            time.sleep(wait)  # the hub's own instruction (Retry-After), not a guess
+        assert r.status_code in (201, 202, 400), r.text  # 400: already running
         while time.monotonic() < deadline:
             model = self.api("GET", f"/hub/api/users/{user}").json()
             server = (model.get("servers") or {}).get("")
             if server and server.get("ready"):
-                return
-            time.sleep(0.5)
+                return throttled
+            time.sleep(0.5)  # a poll: ends when the hub reports the server ready
         raise AssertionError(f"{user}'s server did not start in {timeout} s; see {self.log}")
 
     def user_api(self, user: str, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
@@ -107,6 +120,7 @@ def _config(
     admin_token: str,
     users: list[str],
     facilitators: list[str],
+    spawn_limit: int = 0,
 ) -> str:
     allow_root = '["--allow-root"]' if os.geteuid() == 0 else "[]"
     return textwrap.dedent(
@@ -133,7 +147,10 @@ def _config(
         c.Spawner.default_url = "/lab"
         c.Spawner.start_timeout = 180
         c.Spawner.http_timeout = 180
-        c.JupyterHub.concurrent_spawn_limit = 0
+        # 0: no limit. The load test sets a limit: spawns beyond it get 429 with Retry-After (from
+        # spawn_throttle_retry_range, which JupyterHub advises to set near the median spawn time).
+        c.JupyterHub.concurrent_spawn_limit = {spawn_limit}
+        c.JupyterHub.spawn_throttle_retry_range = (5, 15)
         c.JupyterHub.services = [{{"name": "tester", "api_token": {admin_token!r}}}]
         c.JupyterHub.load_roles = [
             {{"name": "tester", "services": ["tester"],
@@ -145,14 +162,16 @@ def _config(
     )
 
 
-def start_hub(base: Path, users: list[str], facilitators: list[str]) -> Hub:
+def start_hub(base: Path, users: list[str], facilitators: list[str], spawn_limit: int = 0) -> Hub:
     if not CHP.exists():
         raise AssertionError(f"configurable-http-proxy is not installed at {CHP}; run 'make install' (npm ci)")
     port, api_port, proxy_port, circle_port = (free_port() for _ in range(4))
     admin_token = secrets.token_hex(16)
     (base / "homes").mkdir(parents=True, exist_ok=True)
     config = base / "jupyterhub_config.py"
-    config.write_text(_config(base, port, api_port, proxy_port, circle_port, admin_token, users, facilitators))
+    config.write_text(
+        _config(base, port, api_port, proxy_port, circle_port, admin_token, users, facilitators, spawn_limit)
+    )
     log = base / "hub.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOLIDARITY_EDU_", "JUPYTERHUB_", "JPY_"))}
     env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
@@ -175,7 +194,7 @@ def start_hub(base: Path, users: list[str], facilitators: list[str]) -> Hub:
                 return hub
         except requests.ConnectionError:
             pass
-        time.sleep(0.5)
+        time.sleep(0.5)  # a poll: ends when the hub and the circle service answer
     stop_hub(hub)
     raise AssertionError(f"JupyterHub did not answer in 90 s:\n{log.read_text()[-3000:]}")
 
@@ -216,16 +235,16 @@ def stop_hub(hub: Hub) -> None:
 
 
 @contextlib.contextmanager
-def running_hub(base: Path, users: list[str], facilitators: list[str]) -> Iterator[Hub]:
+def running_hub(base: Path, users: list[str], facilitators: list[str], spawn_limit: int = 0) -> Iterator[Hub]:
     """A hub for a test module; stopped afterwards, and nothing it started may outlive it."""
-    hub = start_hub(base, users, facilitators)
+    hub = start_hub(base, users, facilitators, spawn_limit)
     try:
         yield hub
     finally:
         stop_hub(hub)
         deadline = time.monotonic() + 15  # SIGKILLed processes take a moment to leave /proc
         while (left := _processes_of(hub)) and time.monotonic() < deadline:
-            time.sleep(0.5)
+            time.sleep(0.5)  # a poll: ends when the last process has left /proc
         assert left == [], f"processes still running for the hub after it stopped: {left}"
 
 
