@@ -20,6 +20,7 @@ check: install
 	$(BIN)/ruff check solidarity_edu tests bench deploy scripts
 	$(BIN)/ruff format --check solidarity_edu tests bench deploy scripts
 	$(BIN)/solidarity-edu lint
+	$(BIN)/solidarity-edu data check
 	SOLIDARITY_EDU_FAST=1 $(BIN)/python -m pytest -q -m "not slow"
 
 install: system $(VENV)/.installed node_modules/.installed
