@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff check solidarity_edu tests bench deploy scripts
 	$(BIN)/ruff format --check solidarity_edu tests bench deploy scripts
 	$(BIN)/solidarity-edu lint
+	$(BIN)/solidarity-edu data check
 
 # PNGs of every lesson's first slide, worksheet page 1 and guide page 1, shown on exports/index.html.
 screenshots: install
