@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-extensions",
 ]
 _PDF_DATE = re.compile(rb"(\(D:)\d{14}")
+# Tagged PDFs name table-header cells after Chromium's DOM node ids (/ID (node00000993)), which change
+# from one run to the next.
+_NODE_ID = re.compile(rb"/ID \(node(\d+)\)")
 
 FOOTER = (
     '<div style="font-size:8pt;width:100%;text-align:center;color:#555;'
@@ -69,9 +72,19 @@ def fixed_pdf_date() -> bytes:
 
 
 def _fix_dates(pdf: bytes) -> bytes:
-    """Replace the 14 digits of every PDF date with the fixed date (same length: offsets stay valid)."""
+    """Make the bytes repeat: every PDF date becomes the fixed date, and Chromium's DOM node ids in the
+    structure tree are numbered in order of appearance. Each replacement keeps its length, so the
+    file's byte offsets stay valid."""
     stamp = fixed_pdf_date()[2:]
-    return _PDF_DATE.sub(lambda m: m.group(1) + stamp, pdf)
+    pdf = _PDF_DATE.sub(lambda m: m.group(1) + stamp, pdf)
+    numbers: dict[bytes, bytes] = {}
+
+    def renumber(match: re.Match) -> bytes:
+        digits = match.group(1)
+        new = numbers.setdefault(digits, str(len(numbers) + 1).zfill(len(digits)).encode())
+        return b"/ID (node" + (new if len(new) == len(digits) else digits) + b")"
+
+    return _NODE_ID.sub(renumber, pdf)
 
 
 def _print_one(page, html_path: Path, pdf_path: Path) -> None:

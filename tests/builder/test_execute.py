@@ -90,7 +90,7 @@ def test_a_kernel_that_never_starts_is_one_line_naming_lesson_and_audience(tmp_p
 def test_a_cell_past_the_timeout_is_named_with_lesson_audience_and_cell(tmp_path):
     notebook = _lesson(tmp_path, extra_code="import time\ntime.sleep(120)")
     source = nbformat.read(notebook, as_version=4)
-    sleeping_cell = len(source.cells) - 1  # 1-based: the extra cell, just before Sources
+    sleeping_cell = next(n for n, c in enumerate(source.cells, start=1) if "time.sleep" in c.source)  # 1-based
     with pytest.raises(LessonExecutionError) as caught:
         execute_lesson(notebook, "01-alpha", "community", cell_timeout=3)
     err = caught.value
