@@ -7,7 +7,6 @@ timing a teacher reads always adds up to the minutes course.yaml gives the lesso
 
 from __future__ import annotations
 
-import copy
 import functools
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import jinja2
 import nbformat
 
 from ..lesson import PARTS_TAG, LessonModel
+from .transforms import copy_notebook
 
 TEMPLATES = Path(__file__).parent / "templates" / "snippets"
 
@@ -42,7 +42,7 @@ def timing_markdown(model: LessonModel, audience: str, audience_label: str, dura
 
 def expand_parts(nb: nbformat.NotebookNode, audience: str, audience_label: str, duration: int) -> nbformat.NotebookNode:
     """Replace the ``parts`` raw cell with a facilitator cell holding the timing table for ``audience``."""
-    out = copy.deepcopy(nb)
+    out = copy_notebook(nb)
     model = LessonModel.from_notebook(out)
     for index, cell in enumerate(out.cells):
         if cell.cell_type == "raw" and PARTS_TAG in (cell.metadata.get("tags") or []):

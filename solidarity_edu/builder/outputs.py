@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import html
 import json
@@ -20,6 +19,7 @@ import nbformat
 
 from ..errors import BuildError
 from ..tags import CHART_META, VEGA_LITE_MIME, WIDGET_MIME
+from .transforms import copy_notebook
 
 _XML_DECL = re.compile(r"^<\?xml[^>]*>\s*")
 
@@ -50,7 +50,7 @@ window.seChartsReady = seDrawCharts();
 
 
 def _chart_spec(output: dict, where: str) -> tuple[dict, str]:
-    spec = copy.deepcopy(output["data"][VEGA_LITE_MIME])
+    spec = dict(output["data"][VEGA_LITE_MIME])  # a new top level: the output itself is shared
     meta = output.get("metadata", {}).get(CHART_META, {})
     if meta.get("schema"):
         spec["$schema"] = meta["schema"]
@@ -72,11 +72,18 @@ def _figure(inner: str, description: str, attrs: str = "") -> str:
     )
 
 
-def static_chart_html(spec: dict, description: str) -> str:
-    """The chart as inline SVG (drawn by vl-convert), labelled with its description."""
+@functools.lru_cache(maxsize=256)
+def _svg(spec_json: str) -> str:
+    """One chart drawn as SVG by vl-convert. Cached by spec: a chart shown in the worksheet and the
+    guide of every audience is drawn once per build (drawing is a third of a lesson's export time)."""
     import vl_convert
 
-    svg = _XML_DECL.sub("", vl_convert.vegalite_to_svg(spec))
+    return _XML_DECL.sub("", vl_convert.vegalite_to_svg(json.loads(spec_json)))
+
+
+def static_chart_html(spec: dict, description: str) -> str:
+    """The chart as inline SVG (drawn by vl-convert), labelled with its description."""
+    svg = _svg(json.dumps(spec, sort_keys=True, ensure_ascii=False))
     label = html.escape(description, quote=True)
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     return _figure(f'<div class="se-chart se-chart-static">{svg}</div>', description)
@@ -101,7 +108,7 @@ def render_outputs(nb: nbformat.NotebookNode, charts: str, lesson: str) -> tuple
     Returns the new notebook and the number of charts in it."""
     if charts not in {"static", "interactive"}:
         raise BuildError(f"charts must be 'static' or 'interactive', not {charts!r}")
-    out = copy.deepcopy(nb)
+    out = copy_notebook(nb)
     count = 0
     for cell in out.cells:
         if cell.cell_type != "code":
@@ -123,12 +130,13 @@ def render_outputs(nb: nbformat.NotebookNode, charts: str, lesson: str) -> tuple
                     if charts == "static"
                     else interactive_chart_html(spec, description, count)
                 )
-                output["data"] = {"text/html": body, "text/plain": description}
-                output["metadata"] = {}
+                output = nbformat.NotebookNode(
+                    {**output, "data": {"text/html": body, "text/plain": description}, "metadata": {}}
+                )
             elif WIDGET_MIME in data:
                 if "text/html" not in data:
                     continue  # a live-only widget: nothing to show on paper
-                output["data"] = {k: v for k, v in data.items() if k != WIDGET_MIME}
+                output = nbformat.NotebookNode({**output, "data": {k: v for k, v in data.items() if k != WIDGET_MIME}})
             kept.append(output)
         cell.outputs = kept
     return out, count

@@ -30,9 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-extensions",
 ]
 _PDF_DATE = re.compile(rb"(\(D:)\d{14}")
-# Tagged PDFs name table-header cells after Chromium's DOM node ids (/ID (node00000993)), which change
-# from one run to the next.
-_NODE_ID = re.compile(rb"/ID \(node(\d+)\)")
+# Tagged PDFs name table cells after Chromium's DOM node ids, which change from one run to the next:
+# a header cell's /ID (node00000993), the /Headers [(node00000993)] of the cells under it, the IDTree.
+_NODE_ID = re.compile(rb"\(node(\d+)\)")
 
 FOOTER = (
     '<div style="font-size:8pt;width:100%;text-align:center;color:#555;'
@@ -73,16 +73,18 @@ def fixed_pdf_date() -> bytes:
 
 def _fix_dates(pdf: bytes) -> bytes:
     """Make the bytes repeat: every PDF date becomes the fixed date, and Chromium's DOM node ids in the
-    structure tree are numbered in order of appearance. Each replacement keeps its length, so the
-    file's byte offsets stay valid."""
+    structure tree are renumbered 1, 2, 3 ... in the order of the original ids (so the IDTree stays
+    sorted, and every reference to an id gets the same new number). Each replacement keeps its
+    length, so the file's byte offsets stay valid."""
     stamp = fixed_pdf_date()[2:]
     pdf = _PDF_DATE.sub(lambda m: m.group(1) + stamp, pdf)
-    numbers: dict[bytes, bytes] = {}
+    ids = sorted({m.group(1) for m in _NODE_ID.finditer(pdf)}, key=int)
+    numbers = {digits: str(rank).zfill(len(digits)).encode() for rank, digits in enumerate(ids, start=1)}
 
     def renumber(match: re.Match) -> bytes:
         digits = match.group(1)
-        new = numbers.setdefault(digits, str(len(numbers) + 1).zfill(len(digits)).encode())
-        return b"/ID (node" + (new if len(new) == len(digits) else digits) + b")"
+        new = numbers[digits]
+        return b"(node" + (new if len(new) == len(digits) else digits) + b")"
 
     return _NODE_ID.sub(renumber, pdf)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..course import Course, load_course
 from ..errors import BuildError, SolidarityEduError
+from ..lesson import read_lesson
 from ..lint import preflight
 from .export import LessonContext, export_all
 from .index import index_html
@@ -98,8 +99,24 @@ class Run:
 
 
 def runs_for(todo: list[Job]) -> list[Run]:
-    """Group the jobs to execute into runs: one run per lesson x audience."""
-    return [Run([job]) for job in todo]
+    """Group the jobs to execute into runs.
+
+    A lesson whose code never reads ``audience`` computes the same outputs for every audience (its
+    audience-specific cells are Markdown, chosen at export), so it runs once and every audience's
+    outputs are made from that run. A lesson whose code reads ``audience`` (for example
+    ``course_map(audience)``) runs once per audience. Runs keep the order of ``todo``."""
+    runs: list[Run] = []
+    shared: dict[str, Run] = {}
+    for job in todo:
+        lesson = job.lesson
+        if lesson.id in shared:
+            shared[lesson.id].jobs.append(job)
+            continue
+        run = Run([job])
+        runs.append(run)
+        if not read_lesson(lesson.notebook).reads_audience:
+            shared[lesson.id] = run
+    return runs
 
 
 def build(
