@@ -54,4 +54,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf exports/*/ exports/index.html exports/.build-state.json exports/screenshots
+	rm -rf exports/*/ exports/index.html exports/.build-state.json exports/.cache exports/screenshots

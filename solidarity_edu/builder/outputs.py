@@ -19,6 +19,7 @@ import nbformat
 
 from ..errors import BuildError
 from ..tags import CHART_META, VEGA_LITE_MIME, WIDGET_MIME
+from .cache import cached_text
 from .transforms import copy_notebook
 
 _XML_DECL = re.compile(r"^<\?xml[^>]*>\s*")
@@ -46,7 +47,10 @@ async function seDrawCharts() {
 }
 window.seChartsReady = seDrawCharts();
 """
-    return vl_convert.javascript_bundle(snippet)
+    # Bundling takes 1.5 s; the bundle changes only with vl-convert and the snippet.
+    return cached_text(
+        "vega-runtime", f"{vl_convert.__version__}\0{snippet}", lambda: vl_convert.javascript_bundle(snippet)
+    )
 
 
 def _chart_spec(output: dict, where: str) -> tuple[dict, str]:
@@ -78,7 +82,11 @@ def _svg(spec_json: str) -> str:
     guide of every audience is drawn once per build (drawing is a third of a lesson's export time)."""
     import vl_convert
 
-    return _XML_DECL.sub("", vl_convert.vegalite_to_svg(json.loads(spec_json)))
+    return cached_text(
+        "svg",
+        f"{vl_convert.__version__}\0{spec_json}",
+        lambda: _XML_DECL.sub("", vl_convert.vegalite_to_svg(json.loads(spec_json))),
+    )
 
 
 def static_chart_html(spec: dict, description: str) -> str:

@@ -18,12 +18,16 @@ from ..course import Course, load_course
 from ..errors import BuildError, SolidarityEduError
 from ..lesson import read_lesson
 from ..lint import preflight
+from .cache import cache_in
 from .export import LessonContext, export_all
 from .index import index_html
 from .jobs import default_jobs
 from .plan import OUTPUT_FILES, Job, is_current, plan, read_state, write_state
 
 log = logging.getLogger("solidarity_edu.builder")
+
+# Drawn charts and the Vega runtime, kept between builds (see cache.py).
+CACHE_FOLDER = ".cache"
 
 
 @dataclass
@@ -160,7 +164,7 @@ def build(
         log.info("%d lesson runs for %d outputs, %d at once", total, len(todo), min(workers, total))
     timeout = cell_timeout or CELL_TIMEOUT_SECONDS
     printer = PdfPrinter() if pdf and todo else None
-    with _kernels_without_real_journals():
+    with _kernels_without_real_journals(), cache_in(exports / CACHE_FOLDER):
         with ThreadPoolExecutor(max_workers=max(1, min(workers, total))) as pool:
             running: dict[Future, tuple[Run, float]] = {}
             queue = list(runs)
