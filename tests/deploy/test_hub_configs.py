@@ -32,6 +32,7 @@ SETTINGS = (
     "SOLIDARITY_EDU_FACILITATORS",
     "SOLIDARITY_EDU_MEM_LIMIT",
     "SOLIDARITY_EDU_MEM_GUARANTEE",
+    "SOLIDARITY_EDU_SPAWN_LIMIT",
     "SOLIDARITY_EDU_CULL_TIMEOUT",
     "SOLIDARITY_EDU_CHP",
 )
@@ -289,3 +290,22 @@ def test_images_pin_the_charts_jupyterhub(root):
     assert "ARG JUPYTERHUB_VERSION=5.5.0\n" in singleuser
     assert '"jupyterhub==${JUPYTERHUB_VERSION}"' in hub and '"jupyterhub==${JUPYTERHUB_VERSION}"' in singleuser
     assert "--file environment.yml" in singleuser and "[postgres]" in hub
+
+
+def test_one_machine_hubs_queue_a_class_that_logs_in_at_once(root, clean_env):
+    """Plain and TLJH configs cap spawns in progress at 4 per core (what tests/hub/test_load.py ran
+    30 participants with), and take another cap from the environment."""
+    expected = 4 * (os.cpu_count() or 1)
+    plain = load_file(root / "deploy" / "jupyterhub_config.py")
+    assert plain.JupyterHub.concurrent_spawn_limit == expected
+    c = tljh_before_config_d()
+    path = root / "deploy" / "tljh" / "jupyterhub_config.d" / "solidarity_circle.py"
+    exec(compile(path.read_text(), str(path), "exec"), {"get_config": lambda: c, "__file__": str(path)})
+    assert c.JupyterHub.concurrent_spawn_limit == expected
+    assert (
+        JupyterHub(config=Config({"JupyterHub": {"concurrent_spawn_limit": expected}})).concurrent_spawn_limit
+        == expected
+    )
+
+    clean_env.setenv("SOLIDARITY_EDU_SPAWN_LIMIT", "3")
+    assert load_file(root / "deploy" / "jupyterhub_config.py").JupyterHub.concurrent_spawn_limit == 3

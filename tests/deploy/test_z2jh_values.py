@@ -128,6 +128,17 @@ def test_idle_culler_is_on(merged):
     assert merged["cull"]["users"] is False, "culling must stop servers, not delete participants"
 
 
+def test_placeholders_hold_room_for_a_circle_and_give_way(chart, merged):
+    """Placeholders are on, sized for the smallest circle in deploy/README.md, and can be evicted:
+    pod priority is on and placeholders rank below participants."""
+    scheduling = merged["scheduling"]
+    assert chart[0]["scheduling"]["userPlaceholder"]["replicas"] == 0  # the chart alone keeps no room
+    assert scheduling["userPlaceholder"]["enabled"] is True
+    assert scheduling["userPlaceholder"]["replicas"] >= 15
+    assert scheduling["podPriority"]["enabled"] is True
+    assert scheduling["podPriority"]["userPlaceholderPriority"] < scheduling["podPriority"]["defaultPriority"]
+
+
 def test_memory_limit_covers_the_guarantee(merged):
     memory = merged["singleuser"]["memory"]
     to_bytes = ByteSpecification().validate

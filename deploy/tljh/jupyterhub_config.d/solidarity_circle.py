@@ -33,3 +33,8 @@ if "nativeauthenticator" in str(c.JupyterHub.get("authenticator_class", "")):
     native = importlib.util.find_spec("nativeauthenticator")
     if native and native.origin:  # "Sign up" on the login page, "Authorize users" for admins
         c.JupyterHub.template_paths = [str(Path(native.origin).parent / "templates")]
+
+# A class logging in at once queues instead of failing: at most this many servers start together, the
+# others are answered 429 with Retry-After (see deploy/jupyterhub_config.py and deploy/README.md,
+# "Warming the hub before a session").
+c.JupyterHub.concurrent_spawn_limit = int(os.environ.get("SOLIDARITY_EDU_SPAWN_LIMIT", 4 * (os.cpu_count() or 1)))
