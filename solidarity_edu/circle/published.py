@@ -55,7 +55,8 @@ class Publisher:
             if snapshot is None or self.pending(prompt) >= self.min_shares:
                 snapshot = self._publish(prompt, current, catalogue)
             if snapshot is not None:
-                shown.append(_still_current(snapshot, current))
+                snapshot = self._snapshots[prompt] = _still_current(snapshot, current)  # forget withdrawn texts
+                shown.append(snapshot)
         return shown
 
     def _publish(self, prompt: str, current: list[StoredShare], catalogue: Catalogue) -> dict[str, Any] | None:
