@@ -4,18 +4,24 @@ Run as root from the virtualenv that has solidarity-edu installed (see deploy/RE
 
     /opt/solidarity-edu/venv/bin/jupyterhub -f /opt/solidarity-edu/deploy/jupyterhub_config.py
 
-Everything that differs between machines comes from environment variables, with these defaults:
+Everything that differs between machines comes from environment variables. One has no default:
+
+    SOLIDARITY_EDU_HUB_ADMINS            REQUIRED: your hub username (comma-separated for several). They
+                                         approve sign-ups, and NativeAuthenticator approves an admin's own
+                                         sign-up at once, so sign up under it before you share the address.
+
+The others have these defaults:
 
     SOLIDARITY_EDU_HUB_BIND_URL          http://127.0.0.1:8000 (put Caddy or nginx in front for HTTPS)
     SOLIDARITY_EDU_HUB_PUBLIC_URL        unset; e.g. https://circle.example.org
     SOLIDARITY_EDU_HUB_STATE             /srv/solidarity-circle (hub database, cookie secret, circle store)
     SOLIDARITY_EDU_CIRCLE_DATABASE_URL   sqlite:////srv/solidarity-circle/circle.sqlite
-    SOLIDARITY_EDU_HUB_ADMINS            admin (comma-separated; they approve sign-ups)
     SOLIDARITY_EDU_FACILITATORS          unset (comma-separated; added to the hub group "facilitators")
     SOLIDARITY_EDU_MEM_LIMIT             1G    (per participant; see the README's "Sizes")
     SOLIDARITY_EDU_MEM_GUARANTEE         512M
     SOLIDARITY_EDU_CULL_TIMEOUT          3600  (seconds without activity before a server is stopped)
     SOLIDARITY_EDU_CHP                   configurable-http-proxy (the proxy command, if not on PATH)
+    SOLIDARITY_EDU_CIRCLE_MIN_SHARES     3     (the facilitator sees a prompt once this many shared on it)
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import pwd
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +45,28 @@ def _env(name: str, default: str) -> str:
 
 def _names(name: str, default: str = "") -> set[str]:
     return {n.strip().lower() for n in _env(name, default).split(",") if n.strip()}
+
+
+USERNAME = re.compile(r"[a-z][a-z0-9_-]{0,23}")  # each participant becomes the Unix account jupyter-<name>
+
+
+def _admins() -> set[str]:
+    """The admin names the person installing chose; no default, since the first to sign up under a
+    default name would become admin."""
+    admins = _names("SOLIDARITY_EDU_HUB_ADMINS")
+    if not admins:
+        raise SystemExit(
+            "SOLIDARITY_EDU_HUB_ADMINS is not set: give your own hub username (for example "
+            "Environment=SOLIDARITY_EDU_HUB_ADMINS=ana in the systemd unit, deploy/README.md), start the hub, "
+            "and sign up under that name at /hub/signup before you share the address"
+        )
+    bad = sorted(name for name in admins if not USERNAME.fullmatch(name))
+    if bad:
+        raise SystemExit(
+            f"SOLIDARITY_EDU_HUB_ADMINS: {', '.join(bad)} cannot be a username here "
+            "(a lower-case letter, then up to 23 lower-case letters, digits, '_' or '-')"
+        )
+    return admins
 
 
 STATE = Path(_env("SOLIDARITY_EDU_HUB_STATE", "/srv/solidarity-circle"))
@@ -68,9 +97,9 @@ c.NativeAuthenticator.minimum_password_length = 10
 c.NativeAuthenticator.check_common_password = True
 c.NativeAuthenticator.allowed_failed_logins = 5
 c.NativeAuthenticator.seconds_before_next_try = 600
-c.Authenticator.admin_users = _names("SOLIDARITY_EDU_HUB_ADMINS", "admin")
+c.Authenticator.admin_users = _admins()
 # Each participant becomes the Unix account jupyter-<name>: at most 32 characters, lower case.
-c.Authenticator.username_pattern = r"^[a-z][a-z0-9_-]{0,23}$"
+c.Authenticator.username_pattern = rf"^{USERNAME.pattern}$"
 _native = importlib.util.find_spec("nativeauthenticator")
 if _native and _native.origin:  # its pages add "Sign up" and the admins' "Authorize users" links
     c.JupyterHub.template_paths = [str(Path(_native.origin).parent / "templates")]
@@ -114,9 +143,12 @@ def ensure_system_user(spawner) -> None:
 c.Spawner.pre_spawn_hook = ensure_system_user
 
 # --- the circle: sharing answers with the group (hub-managed service from solidarity-edu) ---------
+# Kernels reach the service directly at 127.0.0.1 (not through Caddy), so X-Forwarded-For is not
+# trusted there (add_circle_service's trusted_proxy stays off): nobody can fake the logged address.
 add_circle_service(
     c,
     database_url=_env("SOLIDARITY_EDU_CIRCLE_DATABASE_URL", f"sqlite:///{STATE / 'circle.sqlite'}"),
+    min_shares=int(_env("SOLIDARITY_EDU_CIRCLE_MIN_SHARES", "3")),
 )
 
 # --- idle culling: stop servers nobody has used for an hour (answers are already saved) -----------

@@ -88,16 +88,37 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 
 
 def _cmd_circle_summary(args: argparse.Namespace) -> int:
+    from .circle.catalogue import Catalogue
     from .circle.store import CircleStore
     from .circle.summary import summarize, summary_html
 
     store = CircleStore(args.database)
+    catalogue = Catalogue.load(args.prompts)
     title = f"What the circle shared: lesson {args.lesson}" if args.lesson else "What the circle shared"
-    summaries = summarize(store.all_shares(args.lesson))
+    records = store.records(args.lesson, catalogue)
+    summaries = summarize(records.shares, min_shares=args.min_shares, catalogue=catalogue)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(summary_html(summaries, title), encoding="utf-8")
+    page = summary_html(summaries, title, min_shares=args.min_shares, unreadable=records.unreadable)
+    args.out.write_text(page, encoding="utf-8")
     shared = sum(item["count"] for item in summaries)
     log.info("%d shared answers across %d prompts -> %s", shared, len(summaries), args.out)
+    return 0
+
+
+def _cmd_circle_manifest(args: argparse.Namespace) -> int:
+    import json
+
+    from .course import load_course
+    from .lesson import prompt_manifest
+
+    manifest = prompt_manifest(load_course(args.course))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    log.info(
+        "%d prompts -> %s (give it to the circle service: SOLIDARITY_EDU_CIRCLE_PROMPTS)",
+        len(manifest["prompts"]),
+        args.out,
+    )
     return 0
 
 
@@ -287,7 +308,19 @@ def parser() -> argparse.ArgumentParser:
     summ.add_argument(
         "--database", default=None, help="circle store URL (default: $SOLIDARITY_EDU_CIRCLE_DATABASE_URL or local)"
     )
+    summ.add_argument(
+        "--min-shares", type=int, default=3, help="show a prompt once this many people have shared on it (default 3)"
+    )
+    summ.add_argument(
+        "--prompts",
+        default=None,
+        help="prompt manifest (default: $SOLIDARITY_EDU_CIRCLE_PROMPTS or the packaged course)",
+    )
     summ.set_defaults(func=_cmd_circle_summary)
+    man = circle_sub.add_parser("manifest", help="write the course's prompts as the circle service reads them")
+    man.add_argument("--course", type=Path, default=Path("notebooks/course.yaml"), help="course.yaml to use")
+    man.add_argument("--out", type=Path, default=Path("circle-prompts.json"), help="where to write the manifest")
+    man.set_defaults(func=_cmd_circle_manifest)
 
     data = sub.add_parser("data", help="datasets")
     data_sub = data.add_subparsers(dest="data_command", required=True)

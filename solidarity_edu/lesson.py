@@ -72,7 +72,7 @@ def prompt_id_problem(prompt_id: Any, key: str | None = None) -> str | None:
         return f"a prompt id must be text like {example}, not {type(prompt_id).__name__}"
     if len(prompt_id) > PROMPT_ID_MAX:
         return f"prompt id {prompt_id!r} is {len(prompt_id)} characters long; the limit is {PROMPT_ID_MAX}"
-    if not PROMPT_ID.match(prompt_id):
+    if not PROMPT_ID.fullmatch(prompt_id):
         return (
             f"prompt id {prompt_id!r} must be two digits, a dash and lower-case words joined by single dashes, "
             f"e.g. {example}"
@@ -514,7 +514,7 @@ class LessonModel:
         for cell in self.cells:
             if cell.id == start:
                 return cell.number
-        prompt = self.prompt(start) if PROMPT_ID.match(start) else None
+        prompt = self.prompt(start) if PROMPT_ID.fullmatch(start) else None
         if prompt is not None:
             return prompt.data_cell or prompt.cell
         wanted = heading_text(start.lstrip("#"))

@@ -15,7 +15,16 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from . import DATABASE_ENV, FACILITATE_SCOPE, SECRET_ENV, SERVICE_NAME, URL_ENV
+from . import (
+    DATABASE_ENV,
+    FACILITATE_SCOPE,
+    MIN_SHARES_ENV,
+    PROMPTS_ENV,
+    SECRET_ENV,
+    SERVICE_NAME,
+    TRUSTED_PROXY_ENV,
+    URL_ENV,
+)
 
 ACCESS_SCOPE = f"access:services!service={SERVICE_NAME}"
 # JupyterHub's default scopes for a single-user server's own token, plus the circle.
@@ -44,6 +53,9 @@ def add_circle_service(
     port: int = 10101,
     secret: str | None = None,
     service_url_for_servers: str | None = None,
+    min_shares: int | None = None,
+    prompts: str | None = None,
+    trusted_proxy: bool = False,
 ) -> None:
     """Add the circle service to a JupyterHub config object ``c`` (see the module docstring).
 
@@ -51,6 +63,11 @@ def add_circle_service(
     ``secret``: the owner-key secret; required with PostgreSQL, else a file beside the SQLite store.
     ``service_url_for_servers``: how kernels reach the service (default http://127.0.0.1:PORT/services/circle/);
     on Kubernetes this is the proxy's address, e.g. http://proxy-public/services/circle/.
+    ``min_shares``: k, how many must share on a prompt before the facilitator sees it (default 3).
+    ``prompts``: a prompt manifest file (``solidarity-edu circle manifest``) for a course other than the
+    one shipped with the package.
+    ``trusted_proxy``: believe X-Forwarded-For. Leave it off while kernels reach the service directly
+    (the default URL above): anyone could then write that header.
     """
     environment = {}
     if database_url:
@@ -59,6 +76,14 @@ def add_circle_service(
         environment[DATABASE_ENV] = "sqlite:///circle.sqlite3"
     if secret:
         environment[SECRET_ENV] = secret
+    if min_shares is not None:
+        if isinstance(min_shares, bool) or not isinstance(min_shares, int) or min_shares < 1:
+            raise ValueError(f"min_shares must be a whole number of participants, at least 1, not {min_shares!r}")
+        environment[MIN_SHARES_ENV] = str(min_shares)
+    if prompts:
+        environment[PROMPTS_ENV] = str(prompts)
+    if trusted_proxy:
+        environment[TRUSTED_PROXY_ENV] = "1"
     services = [s for s in list(_current(c.JupyterHub, "services", [])) if s.get("name") != SERVICE_NAME]
     services.append(
         {

@@ -1,9 +1,15 @@
 """The facilitator's view of a circle: what was shared, summed up, without names.
 
-- choices: how many chose each option (every option listed, even with no one)
-- ratings (for example the 5 Cs self-assessment): the circle's average for each item, and how many rated
+- choices: how many chose each option the lesson offers
+- ratings (for example the 5 Cs self-assessment): the circle's average for each item, on the lesson's scale
 - orders: the average place the circle gave each item
-- reflections: the shared texts, sorted alphabetically so their order says nothing about who or when
+- reflections: the shared texts, shuffled (the same order until the summary changes, so it says nothing
+  about who wrote what or when)
+
+A prompt appears only once at least ``min_shares`` people (k, 3 by default) have shared on it, so no
+one's answer can be read off a count of one. Averages are rounded to one decimal. The question, options and
+scale come from the lesson (:mod:`.catalogue`), never from a share. When to recompute (in batches, so the
+difference between two summaries is never one person's answer) is :mod:`.published`'s job.
 
 ``summarize`` gives plain data (the JSON API); ``summary_html`` a page to project, readable without
 colour (every bar has its number written beside it) and with every shared word escaped.
@@ -12,50 +18,107 @@ colour (every bar has its number written beside it) and with every shared word e
 from __future__ import annotations
 
 import html
+import random
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
-from .shares import Share
+from .catalogue import Catalogue, PromptSpec
+from .shares import Share, StoredShare
+
+DEFAULT_MIN_SHARES = 3
 
 
-def _summarize_prompt(shares: list[Share]) -> dict[str, Any]:
-    latest = shares[-1]
-    kind, count = latest.kind, len(shares)
-    result: dict[str, Any] = {"prompt": latest.prompt, "question": latest.question, "kind": kind, "count": count}
+def _stored(items: Iterable[Share | StoredShare]) -> list[StoredShare]:
+    """Plain shares (a local circle, the tests) get no id: they cannot be hidden from a page."""
+    return [item if isinstance(item, StoredShare) else StoredShare(0, item) for item in items]
+
+
+def _frame(prompt: str, spec: PromptSpec | None, shares: list[Share]) -> tuple[str, str, list[str], int]:
+    """(question, kind, options, steps) from the lesson; without a catalogue, from the latest share."""
+    if spec is not None:
+        return spec.question, spec.kind, list(spec.options), spec.steps
+    kind = Counter(s.kind for s in shares).most_common(1)[0][0]
+    latest = [s for s in shares if s.kind == kind][-1]
+    return latest.question, kind, list(latest.options), max((s.steps for s in shares if s.kind == kind), default=0)
+
+
+def summarize_prompt(
+    prompt: str, stored: list[StoredShare], spec: PromptSpec | None = None, seed: int = 0
+) -> dict[str, Any]:
+    """The summary of one prompt. Shares that do not fit the frame (another kind, an option or item the
+    lesson does not have, a rating off its scale) are left out and counted in ``left_out``."""
+    question, kind, options, steps = _frame(prompt, spec, [s.share for s in stored])
+    fits = [s for s in stored if s.share.kind == kind and _fits(s.share, kind, options, steps, spec is not None)]
+    shares = [s.share for s in fits]
+    result: dict[str, Any] = {
+        "prompt": prompt,
+        "question": question,
+        "kind": kind,
+        "count": len(shares),
+        "left_out": len(stored) - len(fits),
+    }
     if kind == "choice":
         counts = Counter(s.value for s in shares)
-        options = list(latest.options) + sorted(set(counts) - set(latest.options))
+        options = options + sorted(set(counts) - set(options))  # only without a catalogue can there be extras
         result["counts"] = {option: counts.get(option, 0) for option in options}
     elif kind == "scale":
-        items = list(latest.options)
         ratings: dict[str, list[int]] = defaultdict(list)
         for share in shares:
             for item, rating in share.value.items():
                 ratings[item].append(rating)
-        items += sorted(set(ratings) - set(items))
-        result["steps"] = max(s.steps for s in shares)
-        result["averages"] = {
-            item: round(sum(ratings[item]) / len(ratings[item]), 2) if ratings[item] else None for item in items
-        }
+        items = options + sorted(set(ratings) - set(options))
+        result["steps"] = steps
+        result["averages"] = {item: _average(ratings[item]) for item in items}
         result["rated_by"] = {item: len(ratings[item]) for item in items}
     elif kind == "order":
         places: dict[str, list[int]] = defaultdict(list)
         for share in shares:
             for place, item in enumerate(share.value, start=1):
                 places[item].append(place)
-        averages = {item: round(sum(p) / len(p), 2) for item, p in places.items()}
+        averages = {item: _average(p) for item, p in places.items()}
         result["average_place"] = dict(sorted(averages.items(), key=lambda kv: (kv[1], kv[0])))
     else:
-        result["texts"] = sorted((s.value for s in shares), key=str.casefold)
+        texts = [{"id": s.id, "text": s.share.value} for s in sorted(fits, key=lambda s: (s.id, s.share.value))]
+        random.Random(seed).shuffle(texts)
+        result["texts"] = texts
     return result
 
 
-def summarize(shares: list[Share]) -> list[dict[str, Any]]:
-    """One summary per prompt, in prompt order."""
-    by_prompt: dict[str, list[Share]] = defaultdict(list)
-    for share in shares:
-        by_prompt[share.prompt].append(share)
-    return [_summarize_prompt(by_prompt[prompt]) for prompt in sorted(by_prompt)]
+def _average(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def _fits(share: Share, kind: str, options: list[str], steps: int, strict: bool) -> bool:
+    if kind == "choice":
+        return share.value in options or not strict
+    if kind == "scale":
+        ratings = share.value
+        return all(1 <= r <= steps for r in ratings.values()) and (set(ratings) == set(options) or not strict)
+    if kind == "order":
+        return sorted(share.value) == sorted(options) or not strict
+    return isinstance(share.value, str)
+
+
+def summarize(
+    shares: Iterable[Share | StoredShare],
+    *,
+    min_shares: int = DEFAULT_MIN_SHARES,
+    catalogue: Catalogue | None = None,
+    seed: int = 0,
+) -> list[dict[str, Any]]:
+    """One summary per prompt that at least ``min_shares`` people shared on, in prompt order."""
+    by_prompt: dict[str, list[StoredShare]] = defaultdict(list)
+    for stored in _stored(shares):
+        by_prompt[stored.share.prompt].append(stored)
+    found = []
+    for prompt in sorted(by_prompt):
+        if len(by_prompt[prompt]) < min_shares:
+            continue
+        item = summarize_prompt(prompt, by_prompt[prompt], catalogue.get(prompt) if catalogue else None, seed)
+        if item["count"] >= min_shares:
+            found.append(item)
+    return found
 
 
 def _e(text: Any) -> str:
@@ -71,7 +134,17 @@ def _bar(label: str, value: float, maximum: float, shown: str) -> str:
     )
 
 
-def _prompt_html(item: dict[str, Any]) -> str:
+def _hide_form(share_id: int, hide: dict[str, str]) -> str:
+    """A button that hides one text from the summary (a POST with the page's XSRF token)."""
+    fields = {"_xsrf": hide["xsrf"], "share": str(share_id), "lesson": hide.get("lesson", "")}
+    inputs = "".join(f'<input type="hidden" name="{_e(k)}" value="{_e(v)}">' for k, v in fields.items())
+    return (
+        f'<form class="hide" method="post" action="facilitator/hide">{inputs}'
+        '<button type="submit">Hide this answer from the summary</button></form>'
+    )
+
+
+def _prompt_html(item: dict[str, Any], hide: dict[str, str] | None = None) -> str:
     people = f"{item['count']} {'person' if item['count'] == 1 else 'people'} shared"
     parts = [f'<section><h2>{_e(item["question"])}</h2><p class="meta">{_e(item["prompt"])} · {people}</p>']
     if item["kind"] == "choice":
@@ -88,7 +161,14 @@ def _prompt_html(item: dict[str, Any]) -> str:
         parts += [f"<li>{_e(label)}: {place:.1f}</li>" for label, place in item["average_place"].items()]
         parts.append("</ol>")
     else:
-        parts += [f"<blockquote>{_e(text)}</blockquote>" for text in item["texts"]]
+        for entry in item["texts"]:
+            parts.append(f"<blockquote>{_e(entry['text'])}</blockquote>")
+            if hide and entry["id"]:
+                parts.append(_hide_form(entry["id"], hide))
+    if item.get("left_out"):
+        parts.append(
+            f'<p class="meta">{item["left_out"]} shared answer(s) no longer fit this prompt and are left out.</p>'
+        )
     parts.append("</section>")
     return "".join(parts)
 
@@ -106,6 +186,7 @@ blockquote{margin:.4rem 0;padding:.4rem .8rem;border-left:6px solid #1f4e79;back
 .empty{font-style:italic}
 .lessons{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.4rem 1rem;margin:.2rem 0 .6rem}
 .lessons a{color:#1f4e79} .lessons a[aria-current]{font-weight:700;text-decoration:none}
+form.hide{margin:0 0 .8rem} form.hide button{font:inherit;font-size:.8rem;color:#1f4e79;background:#fff;border:1px solid #1f4e79;border-radius:3px;padding:.1rem .5rem}
 """
 
 
@@ -122,24 +203,43 @@ def _lesson_nav(lessons: list[str], current: str | None) -> str:
     return f'<nav aria-label="Lessons"><ul class="lessons">{items}</ul></nav>'
 
 
+def _privacy_note(min_shares: int) -> str:
+    people = "person" if min_shares == 1 else "people"
+    return (
+        '<p class="meta">Anonymous: no names are stored with shared answers. A prompt appears here only once at '
+        f"least {min_shares} {people} have shared on it, and its numbers change only after {min_shares} more "
+        "changes, so no one's answer can be picked out. A participant can withdraw a share at any time; "
+        "a withdrawn text leaves this page at once.</p>"
+    )
+
+
 def summary_html(
     summaries: list[dict[str, Any]],
     title: str = "What the circle shared",
     lessons: list[str] | None = None,
     current: str | None = None,
+    *,
+    min_shares: int = DEFAULT_MIN_SHARES,
+    unreadable: int = 0,
+    hide: dict[str, str] | None = None,
 ) -> str:
     """A self-contained page (no scripts, no network) to project for the circle's discussion.
 
-    ``lessons``: the lessons with shares, shown as links (on the hub's facilitator page)."""
-    body = "".join(_prompt_html(item) for item in summaries) or (
-        '<p class="empty">Nothing has been shared yet. Sharing is always a choice: participants tick '
-        "\u201cShare with my circle\u201d under a prompt.</p>"
+    ``lessons``: the lessons, shown as links (on the hub's facilitator page). ``hide``: the XSRF token
+    (``xsrf``) and ``lesson`` for the facilitator's "Hide" buttons; without it there are none.
+    ``unreadable``: stored rows that could not be read (said on the page, never shown)."""
+    body = "".join(_prompt_html(item, hide) for item in summaries) or (
+        f'<p class="empty">Nothing to show yet: no prompt has {min_shares} shares. Sharing is always a choice: '
+        "participants tick \u201cShare with my circle\u201d under a prompt.</p>"
     )
+    if summaries:
+        body += f'<p class="meta">Prompts with fewer than {min_shares} shares are not shown.</p>'
+    if unreadable:
+        body += f'<p class="meta">{unreadable} stored answer(s) could not be read and are left out.</p>'
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>"
-        f'<h1>{_e(title)}</h1>{_lesson_nav(lessons or [], current)}<p class="meta">Anonymous: no names are stored with shared answers. '
-        "A participant can withdraw a share at any time; reload to see the latest.</p>"
+        f"<h1>{_e(title)}</h1>{_lesson_nav(lessons or [], current)}{_privacy_note(min_shares)}"
         f"{body}</main></body></html>"
     )

@@ -35,6 +35,7 @@ SETTINGS = (
     "SOLIDARITY_EDU_SPAWN_LIMIT",
     "SOLIDARITY_EDU_CULL_TIMEOUT",
     "SOLIDARITY_EDU_CHP",
+    "SOLIDARITY_EDU_CIRCLE_MIN_SHARES",
 )
 
 
@@ -79,16 +80,23 @@ def clean_env(monkeypatch):
     return monkeypatch
 
 
+@pytest.fixture
+def installed_env(clean_env):
+    """The environment of a plain install: everything default but the admin, which has none."""
+    clean_env.setenv("SOLIDARITY_EDU_HUB_ADMINS", "ana")
+    return clean_env
+
+
 # --- plain JupyterHub: deploy/jupyterhub_config.py ---------------------------------------------------
 
 
-def test_plain_config_loads_with_defaults(root, clean_env):
+def test_plain_config_loads_with_defaults(root, installed_env):
     c = load_file(root / "deploy" / "jupyterhub_config.py")
 
     assert c.JupyterHub.authenticator_class == "nativeauthenticator.NativeAuthenticator"
     assert c.NativeAuthenticator.open_signup is False
     assert c.NativeAuthenticator.allow_all is True
-    assert c.Authenticator.admin_users == {"admin"}
+    assert c.Authenticator.admin_users == {"ana"}
     assert c.JupyterHub.spawner_class == "systemdspawner.SystemdSpawner"
     assert c.Spawner.default_url == "/lab"
     assert callable(c.Spawner.pre_spawn_hook)
@@ -114,6 +122,18 @@ def test_plain_config_loads_with_defaults(root, clean_env):
     assert_valid_services(c)
 
 
+@pytest.mark.parametrize(
+    ("admins", "says"), [(None, "is not set"), ("  , ", "is not set"), ("ana,Bad Name", "bad name")]
+)
+def test_plain_config_has_no_default_admin(root, clean_env, admins, says):
+    """Whoever signed up first under a default admin name would be admin: the installer must name one."""
+    if admins is not None:
+        clean_env.setenv("SOLIDARITY_EDU_HUB_ADMINS", admins)
+    with pytest.raises(SystemExit) as stopped:
+        load_file(root / "deploy" / "jupyterhub_config.py")
+    assert "SOLIDARITY_EDU_HUB_ADMINS" in str(stopped.value) and says in str(stopped.value)
+
+
 def test_plain_config_takes_settings_from_the_environment(root, clean_env, tmp_path):
     clean_env.setenv("SOLIDARITY_EDU_HUB_STATE", str(tmp_path))
     clean_env.setenv("SOLIDARITY_EDU_CIRCLE_DATABASE_URL", "postgresql+psycopg://circle:pw@db/circle")
@@ -122,6 +142,7 @@ def test_plain_config_takes_settings_from_the_environment(root, clean_env, tmp_p
     clean_env.setenv("SOLIDARITY_EDU_FACILITATORS", "carla,dev")
     clean_env.setenv("SOLIDARITY_EDU_MEM_LIMIT", "2G")
     clean_env.setenv("SOLIDARITY_EDU_CULL_TIMEOUT", "7200")
+    clean_env.setenv("SOLIDARITY_EDU_CIRCLE_MIN_SHARES", "5")
 
     c = load_file(root / "deploy" / "jupyterhub_config.py")
 
@@ -133,9 +154,11 @@ def test_plain_config_takes_settings_from_the_environment(root, clean_env, tmp_p
     assert "--timeout=7200" in services(c)[CULLER]["command"]
     circle_env = services(c)["circle"]["environment"]
     assert circle_env["SOLIDARITY_EDU_CIRCLE_DATABASE_URL"] == "postgresql+psycopg://circle:pw@db/circle"
+    assert circle_env["SOLIDARITY_EDU_CIRCLE_MIN_SHARES"] == "5"
+    assert "SOLIDARITY_EDU_CIRCLE_TRUSTED_PROXY" not in circle_env, "kernels reach the service directly"
 
 
-def test_plain_config_usernames_fit_unix_accounts(root, clean_env):
+def test_plain_config_usernames_fit_unix_accounts(root, installed_env):
     c = load_file(root / "deploy" / "jupyterhub_config.py")
     authenticator = Authenticator(config=c)
     assert authenticator.validate_username("ana")
@@ -144,7 +167,7 @@ def test_plain_config_usernames_fit_unix_accounts(root, clean_env):
         assert not authenticator.validate_username(bad), bad
 
 
-def test_plain_config_is_accepted_by_jupyterhub(root, clean_env):
+def test_plain_config_is_accepted_by_jupyterhub(root, installed_env):
     """JupyterHub's own traits accept every value (types, URLs), apart from the two plug-in classes,
     which are not installed in the project's virtualenv (they are in the README's pip line)."""
     c = load_file(root / "deploy" / "jupyterhub_config.py")
@@ -204,6 +227,14 @@ def test_tljh_setup_script_configures_what_the_readme_says(root):
     assert 'MEM_LIMIT="${MEM_LIMIT:-1G}"' in text
 
 
+def test_tljh_setup_script_requires_the_admin_name_and_stops_before_doing_anything(root, tmp_path):
+    script = root / "deploy" / "tljh" / "setup.sh"
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    result = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode != 0 and "set ADMIN to the hub username of the admin" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- Zero to JupyterHub: hub.extraConfig -------------------------------------------------------------
 
 
@@ -216,6 +247,7 @@ def test_z2jh_extra_config_leaves_one_circle_service(root, clean_env, pod_ip, ur
     clean_env.setenv("SOLIDARITY_EDU_CIRCLE_DATABASE_URL", database)
     clean_env.setenv("SOLIDARITY_EDU_CIRCLE_SECRET", "s3cret-from-the-k8s-secret")
     clean_env.setenv("SOLIDARITY_EDU_HUB_POD_IP", pod_ip)
+    clean_env.setenv("SOLIDARITY_EDU_HUB_ADMINS", "Ana")
     # What the chart's jupyterhub_config.py has done before it runs hub.extraConfig.
     c = Config()
     c.JupyterHub.services = [
@@ -234,13 +266,28 @@ def test_z2jh_extra_config_leaves_one_circle_service(root, clean_env, pod_ip, ur
     assert circle["environment"]["SOLIDARITY_EDU_CIRCLE_DATABASE_URL"] == database
     assert circle["environment"]["SOLIDARITY_EDU_CIRCLE_SECRET"] == "s3cret-from-the-k8s-secret"
     assert "command" in circle, "the hub must start the circle service"
+    assert c.Authenticator.admin_users == {"ana"}
     assert_valid_services(c)
+
+
+def test_z2jh_extra_config_stops_without_an_admin_name(root, clean_env):
+    values = yaml.safe_load((root / "deploy" / "z2jh" / "values.yaml").read_text())
+    clean_env.setenv("SOLIDARITY_EDU_CIRCLE_DATABASE_URL", "postgresql+psycopg://circle:pw@db/circle")
+    clean_env.setenv("SOLIDARITY_EDU_CIRCLE_SECRET", "s3cret")
+    clean_env.setenv("SOLIDARITY_EDU_HUB_POD_IP", "10.1.2.3")
+    c = Config()
+    c.JupyterHub.services = [{"name": "circle"}]
+    c.JupyterHub.load_roles = []
+    with pytest.raises(SystemExit) as stopped:
+        for name, code in sorted(values["hub"]["extraConfig"].items()):
+            exec(compile(code, f"hub.extraConfig.{name}", "exec"), {"c": c, "get_config": lambda: c})
+    assert "--set-string hub.extraEnv.SOLIDARITY_EDU_HUB_ADMINS" in str(stopped.value)
 
 
 # --- the memory figures agree across the three settings --------------------------------------------
 
 
-def test_memory_settings_agree(root, clean_env):
+def test_memory_settings_agree(root, installed_env):
     c = load_file(root / "deploy" / "jupyterhub_config.py")
     memory = yaml.safe_load((root / "deploy" / "z2jh" / "values.yaml").read_text())["singleuser"]["memory"]
     to_bytes = ByteSpecification().validate

@@ -187,5 +187,7 @@ def test_login_and_landing_page(merged):
     assert config["JupyterHub"]["authenticator_class"] == "nativeauthenticator.NativeAuthenticator"
     assert config["NativeAuthenticator"]["open_signup"] is False
     assert config["NativeAuthenticator"]["allow_all"] is True
-    assert config["Authenticator"]["admin_users"]
+    # No default admin (the first to sign up under it would be admin): extraConfig requires one at install.
+    assert "admin_users" not in config.get("Authenticator", {})
+    assert "SOLIDARITY_EDU_HUB_ADMINS" in "\n".join(merged["hub"]["extraConfig"].values())
     assert merged["singleuser"]["defaultUrl"] == "/lab"

@@ -40,6 +40,7 @@ class Hub:
     process: subprocess.Popen
     log: Path
     tokens: dict[str, str] = field(default_factory=dict)
+    circle_port: int = 0  # where the circle service listens (kernels reach it there, not through the proxy)
 
     def api(self, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
         headers = {"Authorization": f"token {token or self.admin_token}", **kwargs.pop("headers", {})}
@@ -184,7 +185,7 @@ def start_hub(base: Path, users: list[str], facilitators: list[str], spawn_limit
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    hub = Hub(base, f"http://127.0.0.1:{port}", admin_token, api_port, process, log)
+    hub = Hub(base, f"http://127.0.0.1:{port}", admin_token, api_port, process, log, circle_port=circle_port)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -429,3 +430,37 @@ def listening_addresses(hub: Hub) -> dict[int, list[str]]:
         if addresses:
             result[pid] = addresses
     return result
+
+
+def service_pid(hub: Hub) -> int:
+    """The process id of the circle service (a child of the hub, in a session of its own)."""
+    for pid in descendants(hub.process.pid):
+        try:
+            if b"solidarity_edu.circle.service" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return pid
+        except OSError:
+            continue
+    raise AssertionError(f"the circle service is not running under the hub; see {hub.log}")
+
+
+def raw_post(port: int, path: str, length: int, send: int, headers: dict[str, str] | None = None) -> str:
+    """POST to 127.0.0.1:``port`` claiming ``length`` bytes, send ``send`` bytes of them, and return the
+    response's status line ('' if the server closed without one). What a client that does not wait for
+    an answer does; the server may close the connection while the body is still coming."""
+    head = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", f"Content-Length: {length}"]
+    head += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    chunk = b"x" * 65536
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as conn:
+        conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+        sent = 0
+        try:
+            while sent < send:
+                piece = chunk[: min(len(chunk), send - sent)]
+                conn.sendall(piece)
+                sent += len(piece)
+        except OSError:
+            pass  # the server stopped reading: expected for a refused body
+        try:
+            return conn.recv(4096).decode("latin-1").split("\r\n", 1)[0]
+        except OSError:
+            return ""

@@ -153,7 +153,7 @@ def test_thirty_participants_join_run_lesson_07_and_share_at_once(load_hub, curr
     summary = {item["prompt"]: item for item in r.json()["prompts"]}
     assert summary[prompt]["count"] == len(PARTICIPANTS), summary.get(prompt)
     answers = sorted(result[1]["answer"] for _, result, _ in outcomes)
-    assert sorted(summary[prompt]["texts"]) == answers
+    assert sorted(entry["text"] for entry in summary[prompt]["texts"]) == answers
 
     per_user = sorted(memory.values())
     assert len(per_user) == len(PARTICIPANTS) and per_user[0] > 0 and hub_mb > 0, (memory, hub_mb)

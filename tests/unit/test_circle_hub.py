@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from traitlets.config import Config
 
 from solidarity_edu.circle import FACILITATE_SCOPE
@@ -41,3 +42,18 @@ def test_calling_it_twice_does_not_duplicate_anything():
     assert [s["name"] for s in c.JupyterHub.services] == ["circle"]
     names = [r["name"] for r in c.JupyterHub.load_roles]
     assert len(names) == len(set(names))
+
+
+def test_k_the_prompt_manifest_and_the_trusted_proxy_reach_the_service():
+    c = Config()
+    add_circle_service(c)
+    plain = c.JupyterHub.services[0]["environment"]
+    assert not {"SOLIDARITY_EDU_CIRCLE_MIN_SHARES", "SOLIDARITY_EDU_CIRCLE_TRUSTED_PROXY"} & set(plain)
+    add_circle_service(c, min_shares=5, prompts="/srv/prompts.json", trusted_proxy=True)
+    env = c.JupyterHub.services[0]["environment"]
+    assert env["SOLIDARITY_EDU_CIRCLE_MIN_SHARES"] == "5"
+    assert env["SOLIDARITY_EDU_CIRCLE_PROMPTS"] == "/srv/prompts.json"
+    assert env["SOLIDARITY_EDU_CIRCLE_TRUSTED_PROXY"] == "1"
+    for bad in (0, True, "3"):
+        with pytest.raises(ValueError, match="min_shares"):
+            add_circle_service(Config(), min_shares=bad)

@@ -306,11 +306,23 @@ def test_summary_of_shares_read_back_from_postgresql(store):
     store.put("b", validate_share({**scale, "value": {"Clarity": 5, "Care": 3}}))
     order = {"prompt": "08-order", "question": "Order", "kind": "order", "options": ["x", "y", "z"]}
     store.put("a", validate_share({**order, "value": ["z", "x", "y"]}))
-    by_prompt = {s["prompt"]: s for s in summarize(store.all_shares())}
+    by_prompt = {s["prompt"]: s for s in summarize(store.all_shares(), min_shares=2)}
     assert by_prompt["07-c"]["counts"] == {"Yes": 2, "No": 1, "Unsure": 0}
     assert by_prompt["08-five-cs"]["averages"] == {"Clarity": 4.5, "Care": 2.5}
+    assert "08-order" not in by_prompt, "one share is never shown alone"
     assert [s.value for s in store.all_shares("08") if s.prompt == "08-order"] == [["z", "x", "y"]]
     assert {s.steps for s in store.all_shares("08") if s.kind == "scale"} == {5}
+
+
+def test_random_ids_and_hiding_on_postgresql(store, database):
+    for n in range(6):
+        store.put(f"p{n}", text("07-who", f"answer {n}"))
+    ids = [i for (i,) in raw_rows(database[1], "select id from circle_shares order by value")]
+    assert len(set(ids)) == 6 and max(ids) > 10_000, ids  # not 1, 2, 3, ... in arrival order
+    target = next(s for s in store.records().shares if s.share.value == "answer 3")
+    assert store.hide(target.id) == "07-who"
+    store.put("p3", text("07-who", "answer 3, rewritten"))
+    assert sorted(s.value for s in store.all_shares()) == [f"answer {n}" for n in (0, 1, 2, 4, 5)]
 
 
 def test_two_stores_writing_from_many_threads_all_land(store, database, secret):

@@ -3,6 +3,8 @@ and a failure to share never touches the private journal. Run with the local cir
 
 from __future__ import annotations
 
+import json
+
 import ipywidgets as w
 import pytest
 from test_exercises import button, find
@@ -82,9 +84,15 @@ def test_choices_and_ratings_are_shared_for_the_summary(circle_db, tmp_path):
     assert shared_values(circle_db, "07") == ["Ask first"]
     assert shared_values(circle_db, "08") == [{"Clarity": 4, "Care": 1}]
     out = tmp_path / "summary.html"
-    assert main(["circle", "summary", "--lesson", "08", "--out", str(out), "--database", circle_db]) == 0
+    prompts = tmp_path / "prompts.json"  # this test's own prompts, as `solidarity-edu circle manifest` writes them
+    prompt = {"lesson": "08", "kind": "scale", "question": "Rate", "options": ["Clarity", "Care"], "steps": 5}
+    prompts.write_text(json.dumps({"version": 1, "prompts": {"08-five-cs": {**prompt, "shareable": True}}}))
+    summary = ["circle", "summary", "--lesson", "08", "--out", str(out), "--database", circle_db]
+    assert main([*summary, "--prompts", str(prompts), "--min-shares", "1"]) == 0
     page = out.read_text()
     assert "Clarity" in page and "4.0 (rated by 1)" in page and "Ask first" not in page
+    assert main([*summary, "--prompts", str(prompts)]) == 0  # k = 3 by default: one share shows nothing
+    assert "4.0" not in out.read_text() and "Nothing to show yet" in out.read_text()
 
 
 def test_personal_prompts_and_places_without_a_circle_offer_no_sharing(circle_db, monkeypatch):
