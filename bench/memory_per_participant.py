@@ -341,7 +341,7 @@ c.JupyterHub.load_roles = [
 # The circle service, as every deployment adds it (SQLite store in the temporary folder).
 from solidarity_edu.circle.hub import add_circle_service
 
-add_circle_service(c, database_url="sqlite:///{work}/circle.sqlite", port={circle_port})
+add_circle_service(c, database_url="sqlite:///{work}/circle.sqlite", secret_file="{work}/secret/circle.secret", port={circle_port})
 """
 
 

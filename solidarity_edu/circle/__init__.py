@@ -23,6 +23,7 @@ FACILITATE_SCOPE = "custom:solidarity-circle:facilitate"
 SERVICE_NAME = "circle"
 DATABASE_ENV = "SOLIDARITY_EDU_CIRCLE_DATABASE_URL"
 SECRET_ENV = "SOLIDARITY_EDU_CIRCLE_SECRET"
+SECRET_FILE_ENV = "SOLIDARITY_EDU_CIRCLE_SECRET_FILE"  # where a SQLite store's secret is kept (not beside it)
 URL_ENV = "SOLIDARITY_EDU_CIRCLE_URL"
 LOCAL_ENV = "SOLIDARITY_EDU_CIRCLE"
 PROMPTS_ENV = "SOLIDARITY_EDU_CIRCLE_PROMPTS"  # a prompt manifest file (default: the course in the package)

@@ -21,6 +21,7 @@ from . import (
     MIN_SHARES_ENV,
     PROMPTS_ENV,
     SECRET_ENV,
+    SECRET_FILE_ENV,
     SERVICE_NAME,
     TRUSTED_PROXY_ENV,
     URL_ENV,
@@ -52,6 +53,7 @@ def add_circle_service(
     facilitator_group: str = "facilitators",
     port: int = 10101,
     secret: str | None = None,
+    secret_file: str | None = None,
     service_url_for_servers: str | None = None,
     min_shares: int | None = None,
     prompts: str | None = None,
@@ -60,7 +62,9 @@ def add_circle_service(
     """Add the circle service to a JupyterHub config object ``c`` (see the module docstring).
 
     ``database_url``: SQLAlchemy URL of the circle store (default: circle.sqlite3 in the hub's folder).
-    ``secret``: the owner-key secret; required with PostgreSQL, else a file beside the SQLite store.
+    ``secret``: the owner-key secret; required with PostgreSQL. With SQLite and no ``secret``, it is a
+    file kept apart from the database: ``secret_file``, else one in the hub user's ~/.config (never
+    beside the database, so one copy of the database's folder never holds both).
     ``service_url_for_servers``: how kernels reach the service (default http://127.0.0.1:PORT/services/circle/);
     on Kubernetes this is the proxy's address, e.g. http://proxy-public/services/circle/.
     ``min_shares``: k, how many must share on a prompt before the facilitator sees it (default 3).
@@ -76,6 +80,8 @@ def add_circle_service(
         environment[DATABASE_ENV] = "sqlite:///circle.sqlite3"
     if secret:
         environment[SECRET_ENV] = secret
+    if secret_file:
+        environment[SECRET_FILE_ENV] = str(secret_file)
     if min_shares is not None:
         if isinstance(min_shares, bool) or not isinstance(min_shares, int) or min_shares < 1:
             raise ValueError(f"min_shares must be a whole number of participants, at least 1, not {min_shares!r}")

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..errors import CircleError, ShareRejected
-from . import DATABASE_ENV, SECRET_ENV
+from . import DATABASE_ENV, SECRET_ENV, SECRET_FILE_ENV
 from .catalogue import Catalogue
 from .shares import Share, StoredShare, validate_share
 
@@ -97,8 +97,26 @@ def _private_files(path: Path) -> None:
             os.chmod(companion, 0o600)
 
 
+def secret_file_for(database: Path) -> Path:
+    """Where a SQLite store's secret is kept: ``$SOLIDARITY_EDU_CIRCLE_SECRET_FILE``, else a 0600 file
+    in the running user's own configuration folder (``~/.config/solidarity-edu/circle-secrets/``), named
+    after the database's path. Never beside the database: a copy of the database's folder must not
+    carry the secret that maps its rows back to people."""
+    chosen = os.environ.get(SECRET_FILE_ENV)
+    if chosen:
+        return Path(chosen)
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    digest = hashlib.sha256(str(database.resolve()).encode("utf-8")).hexdigest()[:16]
+    return config / "solidarity-edu" / "circle-secrets" / f"{database.stem}-{digest}.secret"
+
+
 def load_secret(url: str) -> bytes:
-    """The owner-key secret: $SOLIDARITY_EDU_CIRCLE_SECRET, else a 0600 file beside a SQLite database."""
+    """The owner-key secret: $SOLIDARITY_EDU_CIRCLE_SECRET, else a 0600 file kept apart from a SQLite
+    database (see :func:`secret_file_for`), made on first use.
+
+    A store made before the secret moved has it beside the database (``circle.sqlite.secret``); that
+    file is still used, so participants can still withdraw their shares, with a warning saying how to
+    move it."""
     env = os.environ.get(SECRET_ENV)
     if env:
         return env.encode("utf-8")
@@ -108,7 +126,18 @@ def load_secret(url: str) -> bytes:
             f"the circle store at {url.split('@')[-1]} needs a secret: set {SECRET_ENV} to a long random "
             "text (for example the output of 'openssl rand -hex 32') and keep it the same across restarts"
         )
-    secret_file = path.with_name(path.name + ".secret")
+    beside = path.with_name(path.name + ".secret")
+    secret_file = secret_file_for(path)
+    if beside.exists() and not secret_file.exists():
+        log.warning(
+            "the circle's secret %s sits beside its database, so one copy of that folder holds both: move it "
+            "with 'mv %s %s' (or set %s to a path outside the database's folder)",
+            beside,
+            beside,
+            secret_file,
+            SECRET_FILE_ENV,
+        )
+        secret_file = beside
     if not secret_file.exists():
         secret_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -158,7 +158,7 @@ def _config(
              "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "list:users", "read:users"]}},
         ]
         c.JupyterHub.load_groups = {{"facilitators": {{"users": {facilitators!r}}}}}
-        add_circle_service(c, database_url="sqlite:///{base}/circle.sqlite3", port={circle_port})
+        add_circle_service(c, database_url="sqlite:///{base}/circle.sqlite3", secret_file="{base}/secret/circle.secret", port={circle_port})
         """
     )
 

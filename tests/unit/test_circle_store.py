@@ -17,6 +17,14 @@ from solidarity_edu.circle.summary import summarize, summary_html
 from solidarity_edu.errors import CircleError
 
 
+@pytest.fixture(autouse=True)
+def _secrets_in_tmp(tmp_path, monkeypatch):
+    """Secrets go to the user's ~/.config by default: here, a folder of the test's own."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("SOLIDARITY_EDU_CIRCLE_SECRET_FILE", raising=False)
+    monkeypatch.delenv("SOLIDARITY_EDU_CIRCLE_SECRET", raising=False)
+
+
 @pytest.fixture
 def store(tmp_path):
     s = CircleStore(f"sqlite:///{tmp_path / 'circle.sqlite3'}")
@@ -54,7 +62,37 @@ def test_a_share_is_replaced_withdrawn_and_never_stored_with_a_name(store, tmp_p
     raw = repr(sqlite3.connect(tmp_path / "circle.sqlite3").execute("select * from circle_shares").fetchall())
     assert "because" in raw and "user-ben-4410" not in raw and "4410" not in raw
     assert stat.S_IMODE((tmp_path / "circle.sqlite3").stat().st_mode) == 0o600
-    assert stat.S_IMODE((tmp_path / "circle.sqlite3.secret").stat().st_mode) == 0o600
+    (secret,) = (tmp_path / "config" / "solidarity-edu" / "circle-secrets").iterdir()
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert not (tmp_path / "circle.sqlite3.secret").exists()
+
+
+def test_the_secret_is_kept_apart_from_the_database_and_an_old_one_beside_it_still_works(tmp_path, caplog):
+    """A copy of the database's folder never carries the secret; a store made before the secret moved
+    keeps its old one (participants can still withdraw), with a warning that says how to move it."""
+    from solidarity_edu.circle.store import secret_file_for
+
+    database = tmp_path / "db" / "circle.sqlite3"
+    database.parent.mkdir()
+    first = load_secret(f"sqlite:///{database}")
+    assert load_secret(f"sqlite:///{database}") == first  # the same after a restart
+    kept = secret_file_for(database)
+    assert kept.read_text().strip().encode() == first and database.parent not in kept.parents
+    assert sorted(p.name for p in database.parent.iterdir()) == []
+
+    old = tmp_path / "old" / "circle.sqlite3"
+    old.parent.mkdir()
+    (old.parent / "circle.sqlite3.secret").write_text("the old secret\n")
+    with caplog.at_level("WARNING"):
+        assert load_secret(f"sqlite:///{old}") == b"the old secret"
+    assert "sits beside its database" in caplog.text and str(secret_file_for(old)) in caplog.text
+
+
+def test_the_secret_file_can_be_named(tmp_path, monkeypatch):
+    chosen = tmp_path / "vault" / "circle.secret"
+    monkeypatch.setenv("SOLIDARITY_EDU_CIRCLE_SECRET_FILE", str(chosen))
+    secret = load_secret(f"sqlite:///{tmp_path / 'circle.sqlite3'}")
+    assert chosen.read_text().strip().encode() == secret and len(secret) == 64
 
 
 def test_owner_keys_cannot_link_two_shares_of_one_person(store, tmp_path):

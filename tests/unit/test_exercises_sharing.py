@@ -21,6 +21,7 @@ def circle_db(tmp_path, monkeypatch):
     monkeypatch.setenv("SOLIDARITY_EDU_CIRCLE", "local")
     url = f"sqlite:///{tmp_path / 'circle.sqlite3'}"
     monkeypatch.setenv("SOLIDARITY_EDU_CIRCLE_DATABASE_URL", url)
+    monkeypatch.setenv("SOLIDARITY_EDU_CIRCLE_SECRET_FILE", str(tmp_path / "secret" / "circle.secret"))
     monkeypatch.delenv("SOLIDARITY_EDU_CIRCLE_URL", raising=False)
     return url
 

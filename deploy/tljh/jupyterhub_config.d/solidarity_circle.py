@@ -23,7 +23,8 @@ from solidarity_edu.circle.hub import add_circle_service
 
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
-# SQLite in a folder only root can read (setup.sh creates it); the owner-key secret goes beside it.
+# SQLite in a folder only root can read (setup.sh creates it); the owner-key secret is kept apart from it,
+# in root's ~/.config/solidarity-edu/circle-secrets/ (SOLIDARITY_EDU_CIRCLE_SECRET_FILE to choose).
 add_circle_service(
     c,
     database_url=os.environ.get("SOLIDARITY_EDU_CIRCLE_DATABASE_URL", "sqlite:////srv/solidarity-circle/circle.sqlite"),
