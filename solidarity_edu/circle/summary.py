@@ -17,12 +17,13 @@ colour (every bar has its number written beside it) and with every shared word e
 
 from __future__ import annotations
 
-import html
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from .. import pagestyle
+from ..templating import render
 from .catalogue import Catalogue, PromptSpec
 from .shares import Share, StoredShare
 
@@ -121,96 +122,31 @@ def summarize(
     return found
 
 
-def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _bar(label: str, value: float, maximum: float, shown: str) -> str:
-    width = 0 if maximum <= 0 else round(100 * value / maximum)
-    return (
-        f'<div class="row"><span class="label">{_e(label)}</span>'
-        f'<span class="track" aria-hidden="true"><span class="bar" style="width:{width}%"></span></span>'
-        f'<span class="num">{_e(shown)}</span></div>'
-    )
-
-
-def _hide_form(share_id: int, hide: dict[str, str]) -> str:
-    """A button that hides one text from the summary (a POST with the page's XSRF token)."""
-    fields = {"_xsrf": hide["xsrf"], "share": str(share_id), "lesson": hide.get("lesson", "")}
-    inputs = "".join(f'<input type="hidden" name="{_e(k)}" value="{_e(v)}">' for k, v in fields.items())
-    return (
-        f'<form class="hide" method="post" action="facilitator/hide">{inputs}'
-        '<button type="submit">Hide this answer from the summary</button></form>'
-    )
-
-
-def _prompt_html(item: dict[str, Any], hide: dict[str, str] | None = None) -> str:
-    people = f"{item['count']} {'person' if item['count'] == 1 else 'people'} shared"
-    parts = [f'<section><h2>{_e(item["question"])}</h2><p class="meta">{_e(item["prompt"])} · {people}</p>']
-    if item["kind"] == "choice":
-        top = max(item["counts"].values(), default=0)
-        parts += [_bar(option, n, top, str(n)) for option, n in item["counts"].items()]
-    elif item["kind"] == "scale":
-        steps = item["steps"]
-        parts.append(f'<p class="meta">Average rating, from 1 to {steps}</p>')
-        for label, average in item["averages"].items():
-            shown = "no ratings" if average is None else f"{average:.1f} (rated by {item['rated_by'][label]})"
-            parts.append(_bar(label, average or 0, steps, shown))
-    elif item["kind"] == "order":
-        parts.append('<p class="meta">Average place (1 = first)</p><ol>')
-        parts += [f"<li>{_e(label)}: {place:.1f}</li>" for label, place in item["average_place"].items()]
-        parts.append("</ol>")
-    else:
-        for entry in item["texts"]:
-            parts.append(f"<blockquote>{_e(entry['text'])}</blockquote>")
-            if hide and entry["id"]:
-                parts.append(_hide_form(entry["id"], hide))
-    if item.get("left_out"):
-        parts.append(
-            f'<p class="meta">{item["left_out"]} shared answer(s) no longer fit this prompt and are left out.</p>'
-        )
-    parts.append("</section>")
-    return "".join(parts)
-
-
+# The page's stylesheet: the shared colours and fonts (pagestyle) as CSS variables, sized for a projector.
 _CSS = """
-html{font-family:"Atkinson Hyperlegible","DejaVu Sans",sans-serif;font-size:20px;line-height:1.4;color:#1a1a1a;background:#fff}
+html{font-family:var(--font);font-size:20px;line-height:1.4;color:var(--ink);background:var(--white)}
 body{max-width:60rem;margin:0 auto;padding:1.2rem}
-h1{color:#1f4e79;font-size:1.6rem} h2{color:#1f4e79;font-size:1.2rem;margin:1.6rem 0 .2rem}
-.meta{color:#4a4a4a;margin:.1rem 0 .5rem;font-size:.9rem}
+h1{color:var(--accent);font-size:1.6rem} h2{color:var(--accent);font-size:1.2rem;margin:1.6rem 0 .2rem}
+.meta{color:var(--muted);margin:.1rem 0 .5rem;font-size:.9rem}
 .row{display:grid;grid-template-columns:minmax(8rem,18rem) 1fr 9rem;gap:.6rem;align-items:center;margin:.25rem 0}
 .track{background:#e6e6e6;height:1.1rem;border-radius:3px;display:block}
-.bar{background:#1f4e79;height:100%;display:block;border-radius:3px}
+.bar{background:var(--accent);height:100%;display:block;border-radius:3px}
 .num{font-weight:700}
-blockquote{margin:.4rem 0;padding:.4rem .8rem;border-left:6px solid #1f4e79;background:#f4f7fb;white-space:pre-wrap}
+blockquote{margin:.4rem 0;padding:.4rem .8rem;border-left:6px solid var(--accent);background:var(--quote-bg);white-space:pre-wrap}
 .empty{font-style:italic}
 .lessons{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.4rem 1rem;margin:.2rem 0 .6rem}
-.lessons a{color:#1f4e79} .lessons a[aria-current]{font-weight:700;text-decoration:none}
-form.hide{margin:0 0 .8rem} form.hide button{font:inherit;font-size:.8rem;color:#1f4e79;background:#fff;border:1px solid #1f4e79;border-radius:3px;padding:.1rem .5rem}
+.lessons a{color:var(--accent)} .lessons a[aria-current]{font-weight:700;text-decoration:none}
+form.hide{margin:0 0 .8rem}
+form.hide button{font:inherit;font-size:.8rem;color:var(--accent);background:var(--white);border:1px solid var(--accent);border-radius:3px;padding:.1rem .5rem}
 """
 
 
-def _lesson_nav(lessons: list[str], current: str | None) -> str:
-    """Links to show one lesson's shares at a time (the service's ``?lesson=07``)."""
+def _lesson_links(lessons: list[str], current: str | None) -> list[tuple[str, str, bool]]:
+    """(label, link, is the one shown) to show one lesson's shares at a time (the service's ``?lesson=07``)."""
     if not lessons:
-        return ""
+        return []
     links = [("All lessons", "facilitator", current is None)]
-    links += [(f"Lesson {lesson}", f"facilitator?lesson={lesson}", lesson == current) for lesson in lessons]
-    current_mark = ' aria-current="page"'
-    items = "".join(
-        f'<li><a href="{_e(href)}"{current_mark if here else ""}>{_e(label)}</a></li>' for label, href, here in links
-    )
-    return f'<nav aria-label="Lessons"><ul class="lessons">{items}</ul></nav>'
-
-
-def _privacy_note(min_shares: int) -> str:
-    people = "person" if min_shares == 1 else "people"
-    return (
-        '<p class="meta">Anonymous: no names are stored with shared answers. A prompt appears here only once at '
-        f"least {min_shares} {people} have shared on it, and its numbers change only after {min_shares} more "
-        "changes, so no one's answer can be picked out. A participant can withdraw a share at any time; "
-        "a withdrawn text leaves this page at once.</p>"
-    )
+    return links + [(f"Lesson {lesson}", f"facilitator?lesson={lesson}", lesson == current) for lesson in lessons]
 
 
 def summary_html(
@@ -228,18 +164,13 @@ def summary_html(
     ``lessons``: the lessons, shown as links (on the hub's facilitator page). ``hide``: the XSRF token
     (``xsrf``) and ``lesson`` for the facilitator's "Hide" buttons; without it there are none.
     ``unreadable``: stored rows that could not be read (said on the page, never shown)."""
-    body = "".join(_prompt_html(item, hide) for item in summaries) or (
-        f'<p class="empty">Nothing to show yet: no prompt has {min_shares} shares. Sharing is always a choice: '
-        "participants tick \u201cShare with my circle\u201d under a prompt.</p>"
-    )
-    if summaries:
-        body += f'<p class="meta">Prompts with fewer than {min_shares} shares are not shown.</p>'
-    if unreadable:
-        body += f'<p class="meta">{unreadable} stored answer(s) could not be read and are left out.</p>'
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>"
-        f"<h1>{_e(title)}</h1>{_lesson_nav(lessons or [], current)}{_privacy_note(min_shares)}"
-        f"{body}</main></body></html>"
+    return render(
+        "circle_summary.html.j2",
+        title=title,
+        css=pagestyle.root_css() + _CSS,
+        lessons=_lesson_links(lessons or [], current),
+        summaries=summaries,
+        min_shares=min_shares,
+        unreadable=unreadable,
+        hide=hide,
     )
