@@ -8,7 +8,7 @@ import nbformat
 from conftest import run_build
 from fixtures.make_course import ANSWER_MARKER, FACILITATOR_MARKER
 
-FILES = ["slides.html", "worksheet.html", "worksheet.pdf", "guide.html", "guide.pdf", "student.ipynb"]
+FILES = ["slides.html", "worksheet.html", "worksheet.pdf", "guide.html", "guide.pdf", "student.ipynb", "sources.json"]
 
 
 def test_every_lesson_and_audience_has_every_output(fixture_build):
