@@ -217,6 +217,209 @@ class PlannedPart:
     last_cell: int
 
 
+# The works a lesson cites (the ``sources`` cell). Types are the CSL item types a lesson uses (the
+# CSL 1.0.2 vocabulary has more; these are the ones a teacher's reference manager imports cleanly).
+SOURCE_KEYS = (
+    "author",
+    "publisher",
+    "title",
+    "date",
+    "url",
+    "citation",
+    "container",
+    "type",
+    "group",
+    "note",
+    "read_at",
+)
+CSL_TYPES = (
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "bill",
+    "book",
+    "broadcast",
+    "chapter",
+    "dataset",
+    "document",
+    "entry-encyclopedia",
+    "interview",
+    "legal_case",
+    "legislation",
+    "motion_picture",
+    "pamphlet",
+    "post",
+    "post-weblog",
+    "regulation",
+    "report",
+    "speech",
+    "thesis",
+    "webpage",
+)
+_SOURCE_DATE = re.compile(r"\A([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
+_URL = re.compile(r"\Ahttps?://[^\s/]+\.[^\s]*\Z")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One work a lesson cites, as written in its ``sources`` cell (YAML, a list of works)::
+
+        - author: Supreme Court of the United States     # or publisher: (a name, or a list of names)
+          title: Zadvydas v. Davis
+          citation: 533 U.S. 678 (2001)                  # optional: statute, reporter or docket
+          date: 2001-06-28                               # ISO date, year-month or year
+          url: https://www.law.cornell.edu/...           # the original work; omit when you can only name it
+          container: U.S. Reports                        # newspaper, journal, website
+          type: legal_case                               # a CSL type (CSL_TYPES)
+          group: Primary documents                       # the heading it is listed under
+          note: The majority's reading of the detention statute.   # what the lesson takes from it
+          read_at: [https://...]                         # copies where the text was read: never shown
+
+    ``read_at`` is evidence of checking (the copy someone read), never the citation a reader sees.
+    """
+
+    number: int  # 1-based position in the cell
+    cell: int
+    title: str
+    author: tuple[str, ...] = ()
+    publisher: tuple[str, ...] = ()
+    date: str = ""
+    url: str = ""
+    citation: str = ""
+    container: str = ""
+    type: str = "document"
+    group: str = ""
+    note: str = ""
+    read_at: tuple[str, ...] = ()
+
+    @property
+    def creator(self) -> str:
+        """Who a short citation names: the authors, else the publisher."""
+        return _names(self.author or self.publisher)
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+    @property
+    def date_parts(self) -> list[int]:
+        """The date as CSL date-parts ([2001, 6, 28], [2001, 6] or [2001]); empty without a date."""
+        match = _SOURCE_DATE.match(self.date)
+        return [int(p) for p in match.groups() if p] if match else []
+
+    @property
+    def label(self) -> str:
+        """How a message names this entry: ``source 3 ('Zadvydas v. Davis')``."""
+        return f"source {self.number} ({self.title!r})" if self.title else f"source {self.number}"
+
+    @property
+    def urls(self) -> list[tuple[str, str]]:
+        """Every URL of the entry as (field, url): ``url`` first, then each ``read_at``."""
+        found = [("url", self.url)] if self.url else []
+        return found + [("read_at", u) for u in self.read_at]
+
+
+def _names(names: tuple[str, ...]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def parse_sources(raw: Any, path: Path, cell: int) -> tuple[list[Source], list[Problem]]:
+    """The works in a ``sources`` cell's YAML, and a problem (file, cell, entry) for each mistake."""
+    problems: list[Problem] = []
+
+    def problem(message: str) -> None:
+        problems.append(Problem(path, cell, message))
+
+    if not isinstance(raw, list) or not raw:
+        problem(
+            "the 'sources' cell must hold a list of works, each starting with '- title: ...' and an author or "
+            "publisher (see README, 'Writing a lesson')"
+        )
+        return [], problems
+    found = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            problem(f"source {number}: expected a work with title, author or publisher, date, url (found {item!r})")
+            continue
+        title = item.get("title")
+        title = " ".join(str(title).split()) if isinstance(title, str | int) else ""
+        where = f"source {number} ({title!r})" if title else f"source {number}"
+        ok = True
+        for key in sorted(set(item) - set(SOURCE_KEYS), key=str):
+            problem(f"{where}: unknown key {key!r}; a source has {', '.join(SOURCE_KEYS)}")
+            ok = False
+        if not title:
+            problem(f"{where}: give the work's title (title: ...)")
+            ok = False
+        names: dict[str, tuple[str, ...]] = {}
+        for key in ("author", "publisher"):
+            value = item.get(key)
+            if value is None:
+                names[key] = ()
+            elif isinstance(value, str) and value.strip():
+                names[key] = (" ".join(value.split()),)
+            elif isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+                names[key] = tuple(" ".join(v.split()) for v in value)
+            else:
+                problem(f"{where}: {key} must be a name or a list of names")
+                names[key] = ()
+                ok = False
+        if not names["author"] and not names["publisher"] and "author" not in item and "publisher" not in item:
+            problem(
+                f"{where}: name who made the work: an author (a person) or a publisher (a body, a court, an outlet)"
+            )
+            ok = False
+        date = item.get("date")
+        date_text = date.isoformat() if hasattr(date, "isoformat") else ("" if date is None else str(date))
+        if date is not None and not _SOURCE_DATE.match(date_text):
+            problem(f"{where}: date {date!r} must be an ISO date (2001-06-28), a year and month (2001-06) or a year")
+            ok = False
+        texts: dict[str, str] = {}
+        for key in ("url", "citation", "container", "type", "group", "note"):
+            value = item.get(key)
+            if value is not None and not isinstance(value, str | int):
+                problem(f"{where}: {key} must be text")
+                ok = False
+                value = None
+            texts[key] = "" if value is None else " ".join(str(value).split())
+        kind = texts["type"] or "document"
+        if kind not in CSL_TYPES:
+            problem(f"{where}: type {kind!r} is not a CSL type this course uses: {', '.join(CSL_TYPES)}")
+            ok = False
+        read_at = item.get("read_at") or []
+        if isinstance(read_at, str):
+            read_at = [read_at]
+        if not isinstance(read_at, list) or not all(isinstance(u, str) for u in read_at):
+            problem(f"{where}: read_at must be a list of URLs (the copies where the text was read)")
+            ok, read_at = False, []
+        for key, url in [("url", texts["url"])] * bool(texts["url"]) + [("read_at", u) for u in read_at]:
+            if not _URL.match(url.strip()):
+                problem(f"{where}: {key} {url!r} is not a web address (https://...)")
+                ok = False
+        if ok:
+            found.append(
+                Source(
+                    number=number,
+                    cell=cell,
+                    title=title,
+                    author=names["author"],
+                    publisher=names["publisher"],
+                    date=date_text,
+                    url=texts["url"],
+                    citation=texts["citation"],
+                    container=texts["container"],
+                    type=kind,
+                    group=texts["group"],
+                    note=texts["note"],
+                    read_at=tuple(u.strip() for u in read_at),
+                )
+            )
+    return found, problems
+
+
 def _literal(node: ast.AST) -> tuple[Any, bool]:
     try:
         return ast.literal_eval(node), True
@@ -537,15 +740,30 @@ class LessonModel:
         return planned
 
     @property
-    def sources(self) -> list[Any]:
-        """The works the lesson cites, as written in its ``sources`` cell (a list; empty without one)."""
+    def sources_cell(self) -> Cell | None:
+        """The raw cell tagged ``sources`` (the first, when a lesson wrongly has two), or None."""
         cells = self.tagged(SOURCES_TAG)
-        raw = self._data.get(cells[0].number) if cells else None
-        return list(raw) if isinstance(raw, list) else []
+        return cells[0] if cells else None
+
+    @cached_property
+    def sources(self) -> list[Source]:
+        """The works the lesson cites, from its ``sources`` cell (empty without one); see :class:`Source`.
+        Problems (unknown keys, no title, neither author nor publisher, ...) go to ``problems``, each
+        naming the cell and the entry."""
+        cells = self.tagged(SOURCES_TAG)
+        if len(cells) > 1:
+            self.problems.append(
+                Problem(self.path, cells[1].number, "a lesson has one 'sources' cell; move these works into the first")
+            )
+        if not cells or cells[0].number not in self._data:
+            return []
+        found, problems = parse_sources(self._data[cells[0].number], self.path, cells[0].number)
+        self.problems.extend(problems)
+        return found
 
     def all_problems(self) -> list[Problem]:
-        """Every problem found while reading prompts, parts and data cells."""
-        _ = self._trees, self._data, self.prompts, self.parts
+        """Every problem found while reading prompts, parts, sources and data cells."""
+        _ = self._trees, self._data, self.prompts, self.parts, self.sources
         return list(self.problems)
 
 

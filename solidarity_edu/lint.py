@@ -11,8 +11,9 @@ import re
 from pathlib import Path
 
 from .course import Course, Lesson
-from .errors import NotebookError
-from .lesson import PARTS_TAG, PROMPT_DATA_TAG, LessonModel, Problem, heading_text, read_lesson
+from .errors import DatasetError, NotebookError
+from .lesson import PARTS_TAG, PROMPT_DATA_TAG, SOURCES_TAG, LessonModel, Problem, heading_text, read_lesson
+from .sources import WEAK, HostRating, host_of, rate, read_host_list
 from .tags import known_tags
 
 __all__ = ["Problem", "lint_course", "lint_lesson", "preflight"]
@@ -21,12 +22,14 @@ REQUIRED_HEADINGS = {
     "learning objectives": "a '## Learning objectives' heading with a list of what learners will be able to do",
     "essential question": "a '## Essential question' heading",
     "before you start": "a '## Before you start' heading (prerequisites; say 'none' if there are none)",
-    "sources": "a '## Sources' heading listing every source the lesson uses",
 }
 MAX_VISIBLE_CODE_LINES = 2
 MAX_VISIBLE_CODE_WIDTH = 88
 # A dollar sign not escaped as \\$: two of them in a paragraph turn the words between into math.
 _BARE_DOLLAR = re.compile(r"(?<!\\)\$")
+# A web address written in a Markdown cell (bare, in <...> or in a [link](...)).
+_MD_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+")
+HOST_LIST_HELP = "data/source-hosts/lessons.yaml"
 
 
 def _structure(model: LessonModel, course: Course) -> list[Problem]:
@@ -170,10 +173,95 @@ def _parts(model: LessonModel, lesson: Lesson | None) -> list[Problem]:
     return problems
 
 
+def host_list(course: Course) -> tuple[dict[str, HostRating], Problem | None]:
+    """The source-quality list of the course's project (data/source-hosts next to notebooks/): the
+    hosts, or no hosts and the problem that kept it from being read."""
+    folder = course.root.parent / "data" / "source-hosts"
+    if not folder.is_dir():
+        return {}, None  # a course without the list: every cited host is then reported as unlisted
+    try:
+        return read_host_list(folder), None
+    except DatasetError as err:
+        return {}, Problem(course.path, None, str(err))
+
+
+def _sources(model: LessonModel, hosts: dict[str, HostRating]) -> list[Problem]:
+    """The lesson's works: a sources cell, every cited host listed, no weak host in a citation a reader
+    sees (weak copies belong under read_at), not every citation weak, and no weak link in the text."""
+    path = model.path
+    cell = model.sources_cell
+    problems = []
+    if cell is None:
+        problems.append(
+            Problem(
+                path,
+                None,
+                "missing the lesson's sources: a raw cell tagged 'sources' listing every work the lesson uses "
+                "(see README, 'Writing a lesson')",
+            )
+        )
+    cited = weak = 0
+    for work in model.sources:
+        for key, url in work.urls:
+            rating = rate(url, hosts)
+            cited += 1
+            if rating is None:
+                problems.append(
+                    Problem(
+                        path,
+                        work.cell,
+                        f"{work.label}: the host {host_of(url)!r} of {key} {url} is not in the source-quality list; "
+                        f"add it to {HOST_LIST_HELP} with its class and a one-line reason",
+                    )
+                )
+            elif rating.cls == WEAK:
+                weak += 1
+                if key == "url":
+                    problems.append(
+                        Problem(
+                            path,
+                            work.cell,
+                            f"{work.label}: url {url} is on a weak host ({rating.host}: {rating.reason}); cite the "
+                            "original work (its publisher, court or outlet) as url, or name it precisely in "
+                            "citation, and move this copy to read_at",
+                        )
+                    )
+    if cited and weak == cited and cell is not None:
+        problems.append(
+            Problem(
+                path,
+                cell.number,
+                f"every web address in the sources ({cited}) is on a weak host: the lesson cites no work a reader "
+                "can check; cite the original works (statutes, opinions, reports, news stories at their publishers)",
+            )
+        )
+    for other in model.cells:
+        if other.cell_type != "markdown":
+            continue
+        for url in _MD_URL.findall(other.source):
+            url = url.rstrip(".,;:")
+            rating = rate(url, hosts)
+            if rating is not None and rating.cls == WEAK:
+                problems.append(
+                    Problem(
+                        path,
+                        other.number,
+                        f"links to {url}, on a weak host ({rating.host}: {rating.reason}); cite the original work "
+                        f"in the '{SOURCES_TAG}' cell (keep this copy there under read_at) and remove the link here",
+                    )
+                )
+    return problems
+
+
 def lint_lesson(
-    path: Path, course: Course, seen_ids: dict[str, str] | None = None, lesson: Lesson | None = None
+    path: Path,
+    course: Course,
+    seen_ids: dict[str, str] | None = None,
+    lesson: Lesson | None = None,
+    hosts: dict[str, HostRating] | None = None,
 ) -> list[Problem]:
-    """Every problem in one lesson notebook."""
+    """Every problem in one lesson notebook (``hosts``: the source-quality list, read from the
+    course's data/source-hosts when not given)."""
     try:
         model = _model(path)
     except NotebookError as err:
@@ -235,6 +323,10 @@ def lint_lesson(
     problems += model.all_problems()
     problems += _prompts(model, seen_ids)
     problems += _parts(model, lesson)
+    if hosts is None:
+        hosts, trouble = host_list(course)
+        problems += [trouble] if trouble else []
+    problems += _sources(model, hosts)
     for heading, advice in REQUIRED_HEADINGS.items():
         if heading not in headings:
             problems.append(Problem(path, None, f"missing {advice}"))
@@ -252,7 +344,8 @@ def lint_lesson(
 def lint_course(course: Course) -> list[Problem]:
     """Every problem in every lesson of the course (prompt ids are checked for uniqueness across it)."""
     seen: dict[str, str] = {}
-    problems: list[Problem] = []
+    hosts, trouble = host_list(course)
+    problems: list[Problem] = [trouble] if trouble else []
     for lesson in course.lessons:
-        problems += lint_lesson(lesson.notebook, course, seen, lesson)
+        problems += lint_lesson(lesson.notebook, course, seen, lesson, hosts)
     return problems

@@ -12,8 +12,9 @@ from pathlib import Path
 import nbformat
 
 from .. import __version__, pagestyle
-from ..lesson import lesson_key
+from ..lesson import LessonModel, lesson_key
 from . import assets
+from .bibliography import csl_json, expand_sources
 from .lesson_plan import expand_parts
 from .outputs import render_outputs, vega_runtime
 from .transforms import clear_widget_state, mark_slides, select_cells, student_copy
@@ -120,14 +121,19 @@ def student_notebook(executed: nbformat.NotebookNode, ctx: LessonContext) -> str
 
 
 def export_all(executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Path) -> list[Path]:
-    """Write slides.html, worksheet.html, guide.html and student.ipynb into ``out_dir``."""
+    """Write slides.html, worksheet.html, guide.html, student.ipynb and sources.json into ``out_dir``.
+
+    The ``sources`` cell becomes the full list in the guide and short citations everywhere a student
+    looks; sources.json holds the same works as CSL JSON."""
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = expand_parts(executed, ctx.audience, ctx.audience_label, ctx.duration)
+    for_students = expand_sources(executed, full=False)
     files = {
-        "slides.html": slides_html(executed, ctx),
-        "worksheet.html": page_html(executed, ctx, "worksheet"),
-        "guide.html": page_html(executed, ctx, "guide"),
-        "student.ipynb": student_notebook(executed, ctx),
+        "slides.html": slides_html(for_students, ctx),
+        "worksheet.html": page_html(for_students, ctx, "worksheet"),
+        "guide.html": page_html(expand_sources(executed, full=True), ctx, "guide"),
+        "student.ipynb": student_notebook(for_students, ctx),
+        "sources.json": csl_json(LessonModel.from_notebook(executed), ctx.lesson_id),
     }
     written = []
     for name, text in files.items():

@@ -21,6 +21,7 @@ _LINKS = [
     ("guide.html", "Teacher guide"),
     ("guide.pdf", "Teacher guide (PDF)"),
     ("student.ipynb", "Student notebook"),
+    ("sources.json", "Sources (CSL JSON)"),
 ]
 
 _SHOT_TEXT = {

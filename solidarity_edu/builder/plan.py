@@ -17,7 +17,15 @@ from .. import __version__
 from ..course import Course, Lesson
 from ..errors import CourseError
 
-OUTPUT_FILES = ("slides.html", "worksheet.html", "worksheet.pdf", "guide.html", "guide.pdf", "student.ipynb")
+OUTPUT_FILES = (
+    "slides.html",
+    "worksheet.html",
+    "worksheet.pdf",
+    "guide.html",
+    "guide.pdf",
+    "student.ipynb",
+    "sources.json",
+)
 STATE_FILE = ".build-state.json"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 

@@ -93,7 +93,10 @@ def strip_for_student(nb: nbformat.NotebookNode, audience: str) -> nbformat.Note
 
 def student_copy(nb: nbformat.NotebookNode, audience: str) -> nbformat.NotebookNode:
     """The notebook a student opens, from a source or executed lesson: the student cells for
-    ``audience``, prompt data carried in metadata, no outputs."""
+    ``audience``, prompt data carried in metadata, short citations for the sources, no outputs."""
+    from .bibliography import expand_sources  # it builds on copy_notebook, defined here
+
+    nb = expand_sources(nb, full=False)
     return strip_for_student(select_cells(embed_prompt_data(nb), "student", audience), audience)
 
 

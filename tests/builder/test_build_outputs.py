@@ -8,7 +8,7 @@ import nbformat
 from conftest import run_build
 from fixtures.make_course import ANSWER_MARKER, FACILITATOR_MARKER
 
-FILES = ["slides.html", "worksheet.html", "worksheet.pdf", "guide.html", "guide.pdf", "student.ipynb"]
+FILES = ["slides.html", "worksheet.html", "worksheet.pdf", "guide.html", "guide.pdf", "student.ipynb", "sources.json"]
 
 
 def test_every_lesson_and_audience_has_every_output(fixture_build):
@@ -17,7 +17,26 @@ def test_every_lesson_and_audience_has_every_output(fixture_build):
         for audience in ("high-school", "community"):
             for name in FILES:
                 path = exports / lesson / audience / name
-                assert path.is_file() and path.stat().st_size > 500, path
+                small = name == "sources.json"  # one work in a fixture lesson
+                assert path.is_file() and path.stat().st_size > (100 if small else 500), path
+
+
+def test_sources_are_written_once_and_shown_per_audience(fixture_build):
+    _, exports, _ = fixture_build
+    items = json.loads((exports / "01-alpha/high-school/sources.json").read_text())
+    assert [(i["type"], i["title"], i["publisher"]) for i in items] == [
+        ("document", "The test suite", "The solidarity-edu project")
+    ]
+    guide = (exports / "01-alpha/high-school/guide.html").read_text()
+    assert "Everything this fixture lesson says." in guide and "sources.json" in guide
+    for name in ("worksheet.html", "slides.html"):
+        html = (exports / "01-alpha/high-school" / name).read_text()
+        assert "The solidarity-edu project, The test suite (2026)" in html, name
+        assert "Everything this fixture lesson says." not in html, name
+    student = nbformat.read(exports / "01-alpha/high-school/student.ipynb", as_version=4)
+    texts = [c.source for c in student.cells if c.cell_type == "markdown"]
+    assert any(t.startswith("## Sources") and "The test suite (2026)" in t for t in texts)
+    assert not any(c.cell_type == "raw" for c in student.cells)
 
 
 def test_worksheet_has_prompts_but_no_keys_notes_or_code(fixture_build):
