@@ -24,7 +24,7 @@ def test_a_listed_host_covers_its_subdomains_and_the_longest_name_wins(tmp_path)
         _lists(
             tmp_path,
             a="hosts:\n  pbs.org: {class: press, reason: public broadcaster}\n"
-            "  staging.pbs.org: {class: weak, reason: \"a staging server, not the published site\"}\n",
+            '  staging.pbs.org: {class: weak, reason: "a staging server, not the published site"}\n',
         )
     )
     assert rate("https://www.pbs.org/independentlens/", hosts).cls == "press"
