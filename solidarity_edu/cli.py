@@ -122,35 +122,15 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_tables(args: argparse.Namespace) -> int:
-    from .data import (
-        COUNTS_END,
-        COUNTS_START,
-        DATASETS,
-        SOURCES_END,
-        SOURCES_START,
-        block,
-        citation_counts_table,
-        read_meta,
-        sources_tables,
-        write_tables,
-    )
+    from .data import citation_counts_table, stale_tables, write_tables
 
     if args.write:
         for path in write_tables(args.data):
             log.info("rewrote %s", path)
         return 0
-    stale = []
-    if block((args.data / "README.md").read_text(encoding="utf-8"), COUNTS_START, COUNTS_END) != citation_counts_table(
-        args.data
-    ):
-        stale.append(args.data / "README.md")
-    for name in DATASETS:
-        readme = args.data / name / "README.md"
-        meta = read_meta(args.data / name / f"{name}.meta.yaml")
-        if block(readme.read_text(encoding="utf-8"), SOURCES_START, SOURCES_END) != sources_tables(meta):
-            stale.append(readme)
-    for path in stale:
-        print(f"{path}: the generated table is out of date; run 'solidarity-edu data tables --write'")
+    stale = stale_tables(args.data)
+    for path, marker in stale:
+        print(f"{path}: the table after {marker[:40]}... is out of date; run 'solidarity-edu data tables --write'")
     if not stale:
         print(citation_counts_table(args.data), end="")
     return 1 if stale else 0

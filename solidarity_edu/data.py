@@ -569,6 +569,26 @@ def sources_tables(meta: Meta) -> str:
     return "\n".join(lines) + "\n"
 
 
+NOTES_START = (
+    "<!-- notes: generated from the CSV's notes column by `solidarity-edu data tables --write`; do not edit by hand -->"
+)
+NOTES_END = "<!-- /notes -->"
+
+
+def notes_table(rows: list[dict[str, Any]]) -> str:
+    """The "Where sources disagree" part of a README: every row that has notes, in CSV order, with the notes as
+    written in the CSV. A glossary (rows with a term) gets a list of terms; other datasets a table by id and date."""
+    noted = [row for row in rows if row.get("notes")]
+    if noted and "term" in noted[0]:
+        return "\n".join(f"- **{row['term']}**: {' '.join(str(row['notes']).split())}" for row in noted) + "\n"
+    lines = ["| event | what the sources say, and the choice made |", "|---|---|"]
+    for row in noted:
+        date = row.get("date")
+        label = f"{row['id']} ({date.isoformat()})" if isinstance(date, dt.date) else str(row["id"])
+        lines.append(f"| {label} | {_cell(row['notes'])} |")
+    return "\n".join(lines) + "\n"
+
+
 def replace_block(text: str, start: str, end: str, body: str, where: str) -> str:
     """``text`` with the part between the ``start`` and ``end`` marker lines replaced by ``body``.
     DatasetError naming ``where`` when a marker is missing."""
@@ -586,21 +606,40 @@ def block(text: str, start: str, end: str) -> str:
     return text.split(start, 1)[1].split(end, 1)[0].strip("\n") + "\n"
 
 
-def write_tables(data_dir: str | Path | None = None) -> list[Path]:
-    """Regenerate the tables the READMEs carry (data/README.md's citation counts, each dataset README's
-    Sources); the files that changed."""
+def generated_tables(data_dir: str | Path | None = None) -> list[tuple[Path, str, str, str]]:
+    """Every table the READMEs carry that is made from the data: (file, start marker, end marker, table).
+    data/README.md's citation counts; each dataset README's Sources; a "Where sources disagree" table made
+    from the notes column where the README has the notes markers."""
     folder = _data_dir(data_dir)
-    changed = []
     targets = [(folder / "README.md", COUNTS_START, COUNTS_END, citation_counts_table(folder))]
     for name in DATASETS:
-        meta = read_meta(folder / name / f"{name}.meta.yaml")
-        targets.append((folder / name / "README.md", SOURCES_START, SOURCES_END, sources_tables(meta)))
-    for path, start, end, body in targets:
+        meta, rows, _ = validate(name, folder)
+        readme = folder / name / "README.md"
+        targets.append((readme, SOURCES_START, SOURCES_END, sources_tables(meta)))
+        if NOTES_START in readme.read_text(encoding="utf-8"):
+            targets.append((readme, NOTES_START, NOTES_END, notes_table(rows)))
+    return targets
+
+
+def stale_tables(data_dir: str | Path | None = None) -> list[tuple[Path, str]]:
+    """(file, marker) for every generated table that no longer matches the data."""
+    return [
+        (path, start)
+        for path, start, end, body in generated_tables(data_dir)
+        if block(path.read_text(encoding="utf-8"), start, end) != body
+    ]
+
+
+def write_tables(data_dir: str | Path | None = None) -> list[Path]:
+    """Regenerate every table of generated_tables; the files that changed."""
+    changed: list[Path] = []
+    for path, start, end, body in generated_tables(data_dir):
         text = path.read_text(encoding="utf-8")
         updated = replace_block(text, start, end, body, str(path))
         if updated != text:
             path.write_text(updated, encoding="utf-8")
-            changed.append(path)
+            if path not in changed:
+                changed.append(path)
     return changed
 
 

@@ -21,6 +21,7 @@ from solidarity_edu.data import (
     citation_counts_table,
     read_meta,
     sources_tables,
+    stale_tables,
     validate,
     write_tables,
 )
@@ -204,10 +205,19 @@ def test_dataset_readme_sources_are_what_the_meta_yaml_gives(name):
     )
 
 
+def test_every_generated_readme_table_is_up_to_date():
+    assert stale_tables(DATA) == [], "run 'solidarity-edu data tables --write'"
+
+
 def test_write_tables_rewrites_a_stale_table(tmp_path):
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy)
     readme = copy / "README.md"
     readme.write_text(readme.read_text().replace("| **total** |", "| **totl** |"), encoding="utf-8")
-    assert write_tables(copy) == [readme]
-    assert write_tables(copy) == []
+    timeline = copy / "timeline" / "README.md"
+    timeline.write_text(
+        timeline.read_text().replace("(1850-04-13) | The day", "(1850-04-13) | A day"), encoding="utf-8"
+    )
+    assert [path for path, _ in stale_tables(copy)] == [readme, timeline]
+    assert write_tables(copy) == [readme, timeline]
+    assert write_tables(copy) == [] and stale_tables(copy) == []
