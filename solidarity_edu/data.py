@@ -425,8 +425,8 @@ def citation_problems(meta: Meta, rows: list[dict[str, Any]], csv_path: Path, ho
     """What the source-quality list (data/source-hosts/*.yaml) finds wrong in one dataset.
 
     Every host cited (rows' sources and read_at cells, meta.yaml sources: and read_at:) must be listed; a
-    weak host may not be cited in a row's sources cell or under sources: (only in read_at); and a row
-    must cite at least one source that is not weak. Each problem names the file, line, row id, column
+    weak host may not be cited in a row's sources cell or under sources: (only in read_at); a row must
+    cite at least one source that is not weak; and every read_at: entry must be a copy some row records. Each problem names the file, line, row id, column
     and URL and says how to fix it."""
     from .sources import WEAK, host_of, rate
 
@@ -473,6 +473,13 @@ def citation_problems(meta: Meta, rows: list[dict[str, Any]], csv_path: Path, ho
             if not urls and not next(c for c in meta.columns if c.name == column).required:
                 problems.append(f"{where}: column {column!r}: cites no source; cite at least one acceptable source")
     lines = _yaml_url_lines(meta.path)
+    copies_read = {url for row in rows for c in url_columns if c not in cited for url in row.get(c) or []}
+    for entry in meta.read_at:
+        if entry["url"] not in copies_read:
+            problems.append(
+                f"{meta.path}: line {lines.get(('read_at', entry['url']), '?')}: read_at: {entry['url']} is not in "
+                "any row's read_at cell; remove the entry, or record the copy in the row where the fact was read"
+            )
     for section, entries in (("sources", meta.sources), ("read_at", meta.read_at)):
         for entry in entries:
             url = str(entry["url"])

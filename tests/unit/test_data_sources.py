@@ -127,6 +127,12 @@ def test_weak_host_under_meta_sources_names_the_meta_line(tmp_path):
     assert "move this entry under read_at: with copy_of" in text
 
 
+def test_a_read_at_entry_no_row_uses_is_refused(tmp_path):
+    data = _dataset(tmp_path, [("a", NPS, "")], [NPS], [DUMP])
+    text = _problems(data)
+    assert f"read_at: {DUMP} is not in any row's read_at cell; remove the entry" in text
+
+
 def test_a_read_at_cell_must_be_registered_under_read_at(tmp_path):
     data = _dataset(tmp_path, [("a", NPS, DUMP)], [NPS, DUMP], [])
     _, _, problems = validate("mini", data)
