@@ -138,8 +138,23 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
-    log.info("every dataset matches its meta.yaml")
+    log.info("every dataset matches its meta.yaml and cites only listed, acceptable hosts")
     return 0
+
+
+def _cmd_data_tables(args: argparse.Namespace) -> int:
+    from .data import citation_counts_table, stale_tables, write_tables
+
+    if args.write:
+        for path in write_tables(args.data):
+            log.info("rewrote %s", path)
+        return 0
+    stale = stale_tables(args.data)
+    for path, marker in stale:
+        print(f"{path}: the table after {marker[:40]}... is out of date; run 'solidarity-edu data tables --write'")
+    if not stale:
+        print(citation_counts_table(args.data), end="")
+    return 1 if stale else 0
 
 
 def _cmd_journal_export(args: argparse.Namespace) -> int:
@@ -326,6 +341,11 @@ def parser() -> argparse.ArgumentParser:
     data_sub = data.add_subparsers(dest="data_command", required=True)
     check = data_sub.add_parser("check", help="validate every dataset against its meta.yaml")
     check.set_defaults(func=_cmd_data_check)
+    tables = data_sub.add_parser(
+        "tables", help="check (or --write) the generated tables: citations by class, each dataset's sources"
+    )
+    tables.add_argument("--write", action="store_true", help="rewrite the tables in the READMEs")
+    tables.set_defaults(func=_cmd_data_tables)
     return p
 
 

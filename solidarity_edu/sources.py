@@ -19,6 +19,7 @@ citation a reader sees. ``solidarity-edu data check`` and ``solidarity-edu lint`
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -112,3 +113,42 @@ def is_weak(url: str, hosts: dict[str, HostRating]) -> bool:
     """True when ``url``'s host is listed as weak."""
     rating = rate(url, hosts)
     return rating is not None and rating.cls == WEAK
+
+
+UNLISTED = "unlisted"
+COUNT_COLUMNS: tuple[str, ...] = (*CLASSES, UNLISTED)
+
+
+def count_by_class(urls: Iterable[str], hosts: dict[str, HostRating]) -> dict[str, int]:
+    """How many of ``urls`` fall in each class (every class, in CLASSES order, then ``unlisted``).
+
+    Each URL counts once per time it is given, so pass one item per citation (a URL cited by three
+    dataset rows counts three times). Works for any list: a dataset's ``sources`` cells, a lesson's
+    Sources."""
+    counts = dict.fromkeys(COUNT_COLUMNS, 0)
+    for url in urls:
+        rating = rate(url, hosts)
+        counts[rating.cls if rating else UNLISTED] += 1
+    return counts
+
+
+def citation_table(counts: dict[str, dict[str, int]], label: str = "cited in") -> str:
+    """A Markdown table, one row per name in ``counts`` (in the order given) and a total row: how many
+    citations fall in each class. The ``unlisted`` column is shown only when some count is unlisted."""
+    columns = [c for c in COUNT_COLUMNS if c != UNLISTED or any(row.get(UNLISTED) for row in counts.values())]
+    lines = [
+        "| " + " | ".join([label, *columns, "total", "weak share"]) + " |",
+        "|" + "---|" * (len(columns) + 3),
+    ]
+    totals = dict.fromkeys(columns, 0)
+    for name, row in [*counts.items(), ("**total**", None)]:
+        values = row if row is not None else totals
+        cells = [values.get(c, 0) for c in columns]
+        total = sum(cells)
+        weak = values.get(WEAK, 0)
+        share = f"{100 * weak / total:.0f}%" if total else "-"
+        lines.append("| " + " | ".join([name, *(str(v) for v in cells), str(total), share]) + " |")
+        if row is not None:
+            for column in columns:
+                totals[column] += row.get(column, 0)
+    return "\n".join(lines) + "\n"

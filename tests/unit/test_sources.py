@@ -62,3 +62,25 @@ def test_one_host_two_classes_is_refused(tmp_path):
 def test_no_list_at_all_is_an_error(tmp_path):
     with pytest.raises(DatasetError, match="no source-quality list"):
         read_host_list(tmp_path)
+
+
+def test_citations_counted_by_class_and_tabled_with_a_total(tmp_path):
+    from solidarity_edu.sources import COUNT_COLUMNS, citation_table, count_by_class
+
+    hosts = read_host_list(
+        _lists(
+            tmp_path,
+            a="hosts:\n  nps.gov: {class: government, reason: park service}\n"
+            "  docslib.org: {class: weak, reason: document dump}\n",
+        )
+    )
+    urls = ["https://www.nps.gov/a", "https://nps.gov/b", "https://docslib.org/c", "https://example.org/d"]
+    counts = count_by_class(urls, hosts)
+    assert tuple(counts) == COUNT_COLUMNS and sum(counts.values()) == 4
+    assert (counts["government"], counts["weak"], counts["unlisted"]) == (2, 1, 1)
+    table = citation_table({"lesson 01": counts, "lesson 02": count_by_class(urls[:1], hosts)}, label="lesson")
+    lines = table.splitlines()
+    assert lines[0].startswith("| lesson | government |") and "| unlisted |" in lines[0]
+    assert lines[2].startswith("| lesson 01 | 2 |") and lines[2].endswith("| 4 | 25% |")
+    assert lines[-1].startswith("| **total** | 3 |") and lines[-1].endswith("| 5 | 20% |")
+    assert "unlisted" not in citation_table({"x": count_by_class(urls[:2], hosts)})
