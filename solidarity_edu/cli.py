@@ -143,17 +143,32 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_tables(args: argparse.Namespace) -> int:
-    from .data import citation_counts_table, stale_tables, write_tables
+    from .citations import readme_target
+    from .course import load_course
+    from .data import block, citation_counts_table, generated_tables, replace_block
+    from .sources import read_host_list
 
+    data_dir = Path(args.data)
+    lessons = readme_target(load_course(args.course), data_dir, read_host_list(data_dir / "source-hosts"))
+    targets = [*generated_tables(data_dir), lessons]
     if args.write:
-        for path in write_tables(args.data):
-            log.info("rewrote %s", path)
+        for path, start, end, body in targets:
+            text = path.read_text(encoding="utf-8")
+            updated = replace_block(text, start, end, body, str(path))
+            if updated != text:
+                path.write_text(updated, encoding="utf-8")
+                log.info("rewrote %s (%s)", path, start[5:40])
         return 0
-    stale = stale_tables(args.data)
+    stale = [
+        (path, start)
+        for path, start, end, body in targets
+        if block(path.read_text(encoding="utf-8"), start, end) != body
+    ]
     for path, marker in stale:
         print(f"{path}: the table after {marker[:40]}... is out of date; run 'solidarity-edu data tables --write'")
     if not stale:
-        print(citation_counts_table(args.data), end="")
+        print(citation_counts_table(data_dir), end="")
+        print(lessons[3], end="")
     return 1 if stale else 0
 
 
