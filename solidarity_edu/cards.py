@@ -29,10 +29,25 @@ class HTML:
         return self.text
 
 
+@functools.lru_cache(maxsize=1)
+def _timeline_publishers() -> dict[str, str]:
+    """URL -> the publisher named for it in data/timeline/timeline.meta.yaml (its sources: list)."""
+    from .data import read_meta
+    from .paths import data_dir
+
+    meta = read_meta(data_dir() / "timeline" / "timeline.meta.yaml")
+    return {s["url"]: str(s["publisher"]) for s in meta.sources}
+
+
 def _sources(urls: list[str]) -> str:
-    links = ", ".join(
-        f'<a href="{html.escape(u, quote=True)}">{html.escape(urlparse(u).netloc.removeprefix("www."))}</a>'
-        for u in urls
+    """The works an event rests on, by publisher (the name a reader knows), each a link to the work."""
+    publishers = _timeline_publishers()
+    names: dict[str, str] = {}
+    for url in urls:
+        name = publishers.get(url) or urlparse(url).netloc.removeprefix("www.")
+        names.setdefault(name, url)  # two pages of one publisher: one name, linked to the first
+    links = "; ".join(
+        f'<a href="{html.escape(url, quote=True)}">{html.escape(name)}</a>' for name, url in names.items()
     )
     return f'<p class="se-card-sources">Sources: {links}</p>'
 

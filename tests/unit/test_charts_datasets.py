@@ -5,7 +5,9 @@ The schema is vega-lite@5.23.0's build/vega-lite-schema.json from npm (BSD-3-Cla
 
 from __future__ import annotations
 
+import csv
 import gzip
+import html
 import json
 from pathlib import Path
 
@@ -16,7 +18,8 @@ from solidarity_edu import cards, charts
 from solidarity_edu.errors import DatasetError
 from solidarity_edu.tags import VEGA_LITE_MIME
 
-SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "vega-lite-5.23.0.schema.json.gz"
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "tests" / "fixtures" / "vega-lite-5.23.0.schema.json.gz"
 
 
 @pytest.fixture(scope="module")
@@ -76,5 +79,18 @@ def test_unknown_ids_and_eras_are_clear_errors():
 def test_cards_escape_and_cite():
     card = cards.event_card("chinese-exclusion-act-1882")._repr_html_()
     assert "May 6, 1882" in card and "Sources:" in card and "<script" not in card
+
+
+def test_an_event_card_names_each_source_by_its_publisher_and_links_the_work():
+    """A reader sees who published each source (from timeline.meta.yaml), not a bare host name."""
+    from solidarity_edu.data import read_meta
+
+    meta = read_meta(ROOT / "data" / "timeline" / "timeline.meta.yaml")
+    publisher = {s["url"]: s["publisher"] for s in meta.sources}
+    row = next(r for r in csv.DictReader((ROOT / "data/timeline/timeline.csv").open()) if r["id"] == "tape-v-hurley")
+    card = cards.event_card("tape-v-hurley")._repr_html_()
+    for url in row["sources"].split(" | "):
+        assert f'<a href="{url}">{html.escape(publisher[url])}</a>' in card
+    assert "pressreader" not in card  # a copy read (read_at) is never shown as a source
     table = cards.event_list(era="exclusion")._repr_html_()
     assert table.count("<tr>") >= 20
