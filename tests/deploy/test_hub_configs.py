@@ -357,3 +357,16 @@ def test_one_machine_hubs_queue_a_class_that_logs_in_at_once(root, clean_env):
 
     clean_env.setenv("SOLIDARITY_EDU_SPAWN_LIMIT", "3")
     assert load_file(root / "deploy" / "jupyterhub_config.py").JupyterHub.concurrent_spawn_limit == 3
+
+
+def test_tljh_snippet_passes_k_to_the_circle(root, clean_env):
+    """TLJH has no tljh-config key for k: the snippet reads SOLIDARITY_EDU_CIRCLE_MIN_SHARES (default 3)."""
+    path = root / "deploy" / "tljh" / "jupyterhub_config.d" / "solidarity_circle.py"
+    for value, expected in ((None, "3"), ("5", "5")):
+        if value is None:
+            clean_env.delenv("SOLIDARITY_EDU_CIRCLE_MIN_SHARES", raising=False)
+        else:
+            clean_env.setenv("SOLIDARITY_EDU_CIRCLE_MIN_SHARES", value)
+        c = tljh_before_config_d()
+        exec(compile(path.read_text(), str(path), "exec"), {"get_config": lambda c=c: c, "__file__": str(path)})
+        assert services(c)["circle"]["environment"]["SOLIDARITY_EDU_CIRCLE_MIN_SHARES"] == expected

@@ -25,9 +25,11 @@ c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
 # SQLite in a folder only root can read (setup.sh creates it); the owner-key secret is kept apart from it,
 # in root's ~/.config/solidarity-edu/circle-secrets/ (SOLIDARITY_EDU_CIRCLE_SECRET_FILE to choose).
+# SOLIDARITY_EDU_CIRCLE_MIN_SHARES (k, default 3): the facilitator sees a prompt once this many shared on it.
 add_circle_service(
     c,
     database_url=os.environ.get("SOLIDARITY_EDU_CIRCLE_DATABASE_URL", "sqlite:////srv/solidarity-circle/circle.sqlite"),
+    min_shares=int(os.environ.get("SOLIDARITY_EDU_CIRCLE_MIN_SHARES", "3")),
 )
 
 if "nativeauthenticator" in str(c.JupyterHub.get("authenticator_class", "")):
