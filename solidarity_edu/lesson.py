@@ -34,6 +34,7 @@ import yaml
 
 from .errors import NotebookError
 from .tags import INJECTED_PARAMETERS
+from .yamlfile import parse_yaml
 
 # Tags that mark the data cells of a lesson.
 PROMPT_DATA_TAG = "prompt-data"
@@ -596,7 +597,7 @@ class LessonModel:
                 )
                 continue
             try:
-                parsed[cell.number] = yaml.safe_load(cell.source)
+                parsed[cell.number] = parse_yaml(cell.source)
             except yaml.YAMLError as err:
                 mark = getattr(err, "problem_mark", None)
                 line = f" at line {mark.line + 1}" if mark is not None else ""

@@ -27,6 +27,7 @@ from .errors import PublishError
 from .lesson import LessonModel
 from .link import NOTEBOOKS_DIR
 from .tags import cell_tags, keeps
+from .yamlfile import parse_yaml
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def _course_yaml(course: Course, lesson_ids: set[str]) -> str:
     text = course.path.read_text(encoding="utf-8")
     if lesson_ids == {lesson.id for lesson in course.lessons}:
         return text
-    raw = yaml.safe_load(text)
+    raw = parse_yaml(text)
     raw["lessons"] = [spec for spec in raw["lessons"] if str(spec["id"]) in lesson_ids]
     header = "# The course as published for participants (lessons for this audience only).\n"
     return header + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True)
