@@ -82,8 +82,9 @@ c.ConfigurableHTTPProxy.command = [_env("SOLIDARITY_EDU_CHP", "configurable-http
 # Restarting the hub (to change a setting mid-session) leaves participants' servers running.
 c.JupyterHub.cleanup_servers = False
 # A class logging in at once: at most this many servers start together; a participant beyond it is
-# answered 429 with Retry-After and tries again a few seconds later, so the burst queues instead of
-# failing. 4 per core kept a 2-core test machine busy without starving the servers already starting
+# answered 429 with Retry-After ("Too many users trying to log in right now") and gets in on trying
+# again, so the burst queues instead of overloading the machine. 4 per core kept a 2-core test machine
+# busy without starving the servers already starting
 # (tests/hub/test_load.py: 30 participants at once; deploy/README.md, "Warming the hub before a session").
 c.JupyterHub.concurrent_spawn_limit = int(_env("SOLIDARITY_EDU_SPAWN_LIMIT", str(4 * (os.cpu_count() or 1))))
 
