@@ -1,4 +1,4 @@
-"""The solidarity-edu command: build, lint, lab, data check."""
+"""The solidarity-edu command: build, lint, lab, data check, translate."""
 
 from __future__ import annotations
 
@@ -235,6 +235,40 @@ def _cmd_publish_student(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_translate_extract(args: argparse.Namespace) -> int:
+    from .course import load_course
+    from .translate.catalogs import extract
+
+    written = extract(load_course(args.course), args.data, args.locale)
+    log.info("wrote %d templates to %s", len(written), args.locale / "templates")
+    return 0
+
+
+def _cmd_translate_update(args: argparse.Namespace) -> int:
+    from .translate.catalogs import update
+
+    for language in args.language:
+        written = update(args.locale, language)
+        log.info("%s: %d catalogs up to date in %s", language, len(written), written[0].parent)
+    return 0
+
+
+def _cmd_translate_status(args: argparse.Namespace) -> int:
+    from .translate.catalogs import status
+
+    rows = status(args.locale, args.language)
+    if not rows:
+        print(f"no catalogs in {args.locale}; start one with `solidarity-edu translate update --language vi`")
+        return 0
+    print(f"{'language':<9} {'catalog':<26} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'done':>6}")
+    for row in rows:
+        print(
+            f"{row.language:<9} {row.domain:<26} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>12} "
+            f"{row.percent:>5.1f}%"
+        )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="solidarity-edu", description=__doc__)
     p.add_argument("--course", type=Path, default=Path("notebooks/course.yaml"), help="course.yaml to use")
@@ -361,6 +395,18 @@ def parser() -> argparse.ArgumentParser:
     )
     tables.add_argument("--write", action="store_true", help="rewrite the tables in the READMEs")
     tables.set_defaults(func=_cmd_data_tables)
+
+    tr = sub.add_parser("translate", help="catalogs for translating the course (PO files for Poedit or Weblate)")
+    tr.add_argument("--locale", type=Path, default=Path("locale"), help="the locale/ folder")
+    tr_sub = tr.add_subparsers(dest="translate_command", required=True)
+    ext = tr_sub.add_parser("extract", help="write locale/templates/*.pot from the lessons and datasets")
+    ext.set_defaults(func=_cmd_translate_extract)
+    upd = tr_sub.add_parser("update", help="make or refresh one language's catalogs from the templates")
+    upd.add_argument("--language", action="append", required=True, help="language tag, e.g. vi or zh-Hant (repeatable)")
+    upd.set_defaults(func=_cmd_translate_update)
+    st = tr_sub.add_parser("status", help="translated, fuzzy and untranslated counts per catalog")
+    st.add_argument("--language", help="only this language (default: every language in locale/)")
+    st.set_defaults(func=_cmd_translate_status)
     return p
 
 
