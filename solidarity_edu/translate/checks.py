@@ -1,0 +1,149 @@
+"""Checks on every translated string: what must survive translation unchanged, and the agreed terms.
+
+For each unit with a translation (fuzzy ones included: a translator should see these problems before
+confirming them):
+
+- every number of the English is in the translation (years, dates, counts; thousands separators may
+  follow the language: ``10,046`` may be written ``10.046``);
+- every URL, and every placeholder (``{1}``: a link or inline HTML kept out of the translator's way), is
+  there exactly;
+- Markdown emphasis and code marks are balanced as in the English (``*``, ``_``, ````` ` `````);
+- the translation is not the English left as it was (unless the unit is only names, numbers or marks);
+- each agreed term (``locale/<lang>/terms.yaml``) is rendered as agreed wherever its English appears.
+
+Problems name the catalog file and the line of the entry, as Poedit and editors show it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .catalogs import read_catalog
+from .units import TranslationError
+
+_NUMBER = re.compile(r"\d(?:[\d,.\u00a0\u202f ]*\d)?")
+_URL = re.compile(r"https?://[^\s)>\]\"']+")
+_PLACEHOLDER = re.compile(r"\{\d+\}")
+_MARKS = ("**", "`")
+_WORD = re.compile(r"[A-Za-z]+")
+# Words that are only English: their presence in a translation means a sentence was left untranslated.
+_ENGLISH = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "is",
+        "are",
+        "was",
+        "were",
+        "that",
+        "this",
+        "with",
+        "for",
+        "from",
+        "which",
+        "who",
+        "what",
+        "when",
+        "how",
+        "their",
+        "they",
+        "have",
+        "has",
+        "not",
+        "but",
+        "about",
+        "into",
+        "after",
+        "before",
+        "because",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One agreed rendering: wherever ``english`` appears in a unit, ``rendering`` must be in its
+    translation. ``note`` says why (e.g. "incarceration, not internment")."""
+
+    english: str
+    rendering: str
+    note: str = ""
+
+    def pattern(self) -> re.Pattern:
+        return re.compile(rf"\b{re.escape(self.english)}\b", re.IGNORECASE)
+
+
+def _digits(text: str) -> Counter:
+    return Counter(re.sub(r"\D", "", m) for m in _NUMBER.findall(text))
+
+
+def unit_problems(english: str, translated: str, terms: Iterable[Term] = ()) -> list[str]:
+    """What is wrong with one translation of one English unit (an empty list when nothing is)."""
+    problems = []
+    missing = _digits(english) - _digits(translated)
+    if missing:
+        problems.append(f"number {sorted(missing)[0]} of the English is missing")
+    for url in _URL.findall(english):
+        if url not in translated:
+            problems.append(f"URL {url} is missing or changed")
+    if sorted(_PLACEHOLDER.findall(english)) != sorted(_PLACEHOLDER.findall(translated)):
+        problems.append(
+            f"placeholders differ: the English has {' '.join(_PLACEHOLDER.findall(english)) or 'none'}, "
+            f"the translation {' '.join(_PLACEHOLDER.findall(translated)) or 'none'} (keep each {{n}} once)"
+        )
+    for mark in _MARKS:
+        if english.count(mark) != translated.count(mark):
+            problems.append(f"the marks {mark!r} differ in number: the English has {english.count(mark)}")
+    words = _WORD.findall(english)
+    if translated.strip() == english.strip() and any(w.lower() in _ENGLISH for w in words):
+        problems.append("the translation is the English text")
+    else:
+        left = sorted({w for w in _WORD.findall(translated) if w.lower() in _ENGLISH})
+        if len(left) >= 3:
+            problems.append(f"English words left in the translation: {', '.join(left)}")
+    for term in terms:
+        if term.pattern().search(english) and term.rendering.lower() not in translated.lower():
+            note = f" ({term.note})" if term.note else ""
+            problems.append(f"{term.english!r} must be rendered {term.rendering!r}{note}")
+    return problems
+
+
+def load_terms(path: Path) -> list[Term]:
+    """The terminology list of one language: a YAML list of ``{en, rendering, note}``."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except OSError as err:
+        raise TranslationError(f"{path}: cannot read the terminology list ({err.strerror})") from err
+    except yaml.YAMLError as err:
+        raise TranslationError(f"{path}: not valid YAML ({err})") from err
+    if not isinstance(raw, list):
+        raise TranslationError(f"{path}: the terminology list must be a YAML list of entries with en and rendering")
+    terms = []
+    for number, entry in enumerate(raw, start=1):
+        if not isinstance(entry, dict) or not entry.get("en") or not entry.get("rendering"):
+            raise TranslationError(f"{path}: entry {number} needs 'en' (the English term) and 'rendering'")
+        unknown = sorted(set(entry) - {"en", "rendering", "note"})
+        if unknown:
+            raise TranslationError(f"{path}: entry {number} has unknown key {unknown[0]!r}; use en, rendering, note")
+        terms.append(Term(str(entry["en"]), str(entry["rendering"]), str(entry.get("note") or "")))
+    return terms
+
+
+def catalog_problems(path: Path, terms: Iterable[Term] = ()) -> list[str]:
+    """Every problem of every translated entry of one catalog, as ``file:line: context: problem``."""
+    terms = list(terms)
+    problems = []
+    for entry in read_catalog(path):
+        if entry.obsolete or not entry.msgstr:
+            continue
+        for problem in unit_problems(entry.msgid, entry.msgstr, terms):
+            problems.append(f"{path}:{entry.linenum}: {entry.msgctxt}: {problem}")
+    return problems

@@ -1,0 +1,68 @@
+"""The checks on translated strings catch what a translator can break, and pass good translations."""
+
+from __future__ import annotations
+
+import polib
+import pytest
+
+from solidarity_edu.translate.checks import Term, catalog_problems, load_terms, unit_problems
+from solidarity_edu.translate.units import TranslationError
+
+ENGLISH = "In 1882 Congress passed the Chinese Exclusion Act; see {1}. About 10,046 people lived at **Manzanar**."
+GOOD_VI = "Năm 1882, Quốc hội thông qua Đạo luật Loại trừ Người Hoa; xem {1}. Khoảng 10.046 người sống ở **Manzanar**."
+
+
+def test_a_good_translation_passes():
+    assert unit_problems(ENGLISH, GOOD_VI) == []
+    assert unit_problems("1942", "1942") == []  # only a number: the same text is right
+
+
+@pytest.mark.parametrize(
+    ("translated", "problem"),
+    [
+        (GOOD_VI.replace("1882", "1883"), "number 1882"),
+        (GOOD_VI.replace("{1}", ""), "placeholders differ"),
+        (GOOD_VI.replace("**Manzanar**", "Manzanar"), "'**'"),
+        (ENGLISH, "the translation is the English text"),
+        (GOOD_VI + " This part was left in the original and is not translated.", "English words left"),
+    ],
+)
+def test_what_a_translator_can_break_is_caught(translated, problem):
+    assert any(problem in p for p in unit_problems(ENGLISH, translated))
+
+
+def test_urls_must_survive():
+    english = "Read it at https://encyclopedia.densho.org/Manzanar/ today."
+    assert unit_problems(english, "Đọc tại https://encyclopedia.densho.org/Manzanar/ hôm nay.") == []
+    assert "URL" in unit_problems(english, "Đọc tại https://densho.org/ hôm nay.")[0]
+
+
+def test_agreed_terms_are_applied_wherever_the_english_term_appears():
+    terms = [Term("incarceration", "giam giữ", "incarceration, not internment")]
+    english = "The incarceration of Japanese Americans began in 1942."
+    assert unit_problems(english, "Việc giam giữ người Mỹ gốc Nhật bắt đầu năm 1942.", terms) == []
+    problems = unit_problems(english, "Việc thực tập người Mỹ gốc Nhật bắt đầu năm 1942.", terms)
+    assert problems == ["'incarceration' must be rendered 'giam giữ' (incarceration, not internment)"]
+
+
+def test_catalog_problems_name_file_line_and_context(tmp_path):
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgctxt="01-001", msgid="Passed in 1882.", msgstr="Thông qua năm 1883."))
+    po.append(polib.POEntry(msgctxt="01-002", msgid="Untouched.", msgstr=""))
+    path = tmp_path / "01-exclusion.po"
+    po.save(str(path))
+    problems = catalog_problems(path)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{path}:") and ": 01-001: number 1882" in problems[0]
+    line = int(problems[0].split(":")[1])
+    assert 'msgid "Passed in 1882."' in path.read_text(encoding="utf-8").splitlines()[line - 1 : line + 2][1]
+
+
+def test_terminology_files_are_checked(tmp_path):
+    path = tmp_path / "terms.yaml"
+    path.write_text("- en: refugee\n  rendering: người tị nạn\n", encoding="utf-8")
+    assert load_terms(path) == [Term("refugee", "người tị nạn")]
+    path.write_text("- en: refugee\n  rendring: x\n", encoding="utf-8")
+    with pytest.raises(TranslationError, match="entry 1 needs 'en'"):
+        load_terms(path)
