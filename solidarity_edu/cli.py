@@ -269,6 +269,27 @@ def _cmd_translate_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_translate_check(args: argparse.Namespace) -> int:
+    from .translate.catalogs import catalog_dir, languages
+    from .translate.checks import catalog_problems, load_terms
+
+    wanted = [args.language] if args.language else languages(args.locale)
+    problems = []
+    for language in wanted:
+        folder = catalog_dir(args.locale, language)
+        terms_file = folder.parent / "terms.yaml"
+        terms = load_terms(terms_file) if terms_file.exists() else []
+        for path in sorted(folder.glob("*.po")):
+            problems.extend(catalog_problems(path, terms))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    log.info("every translated string keeps its numbers, links, marks and agreed terms")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="solidarity-edu", description=__doc__)
     p.add_argument("--course", type=Path, default=Path("notebooks/course.yaml"), help="course.yaml to use")
@@ -407,6 +428,9 @@ def parser() -> argparse.ArgumentParser:
     st = tr_sub.add_parser("status", help="translated, fuzzy and untranslated counts per catalog")
     st.add_argument("--language", help="only this language (default: every language in locale/)")
     st.set_defaults(func=_cmd_translate_status)
+    chk = tr_sub.add_parser("check", help="check every translated string (numbers, links, marks, agreed terms)")
+    chk.add_argument("--language", help="only this language (default: every language in locale/)")
+    chk.set_defaults(func=_cmd_translate_check)
     return p
 
 

@@ -126,3 +126,16 @@ def test_the_command_line(course, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "01-exclusion" in out and "0.0%" in out
     assert main([*base, locale, "update", "--language", "not a tag"]) == 2
+    assert main([*base, locale, "check"]) == 0  # nothing translated yet: nothing wrong
+    po_path = tmp_path / "locale" / "vi" / "LC_MESSAGES" / "01-exclusion.po"
+    po = polib.pofile(str(po_path))
+    entry = next(e for e in po if "1882" in e.msgid)
+    entry.msgstr = entry.msgid.replace("1882", "1883") + " (bản dịch)"
+    po.save()
+    (tmp_path / "locale" / "vi" / "terms.yaml").write_text(
+        "- en: refugee\n  rendering: người tị nạn\n", encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main([*base, locale, "check", "--language", "vi"]) == 1
+    out = capsys.readouterr().out
+    assert f"{po_path}:" in out and "number 1882" in out
