@@ -117,7 +117,8 @@ def unit_problems(english: str, translated: str, terms: Iterable[Term] = ()) -> 
 
 
 def load_terms(path: Path) -> list[Term]:
-    """The terminology list of one language: a YAML list of ``{en, rendering, note}``."""
+    """The terminology list of one language: a YAML list of ``{en, rendering, note, sources}``
+    (``sources``: the pages where the community's own usage of the rendering was read)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except OSError as err:
@@ -130,9 +131,11 @@ def load_terms(path: Path) -> list[Term]:
     for number, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict) or not entry.get("en") or not entry.get("rendering"):
             raise TranslationError(f"{path}: entry {number} needs 'en' (the English term) and 'rendering'")
-        unknown = sorted(set(entry) - {"en", "rendering", "note"})
+        unknown = sorted(set(entry) - {"en", "rendering", "note", "sources"})
         if unknown:
-            raise TranslationError(f"{path}: entry {number} has unknown key {unknown[0]!r}; use en, rendering, note")
+            raise TranslationError(
+                f"{path}: entry {number} has unknown key {unknown[0]!r}; use en, rendering, note, sources"
+            )
         terms.append(Term(str(entry["en"]), str(entry["rendering"]), str(entry.get("note") or "")))
     return terms
 
