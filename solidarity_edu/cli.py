@@ -15,6 +15,17 @@ from .errors import SolidarityEduError
 log = logging.getLogger("solidarity_edu")
 
 
+def _report(problems: list, all_good: str) -> int:
+    """Print each problem on its own line (exit code 1), or say ``all_good`` (exit code 0)."""
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    log.info(all_good)
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from .builder.runner import build
 
@@ -67,13 +78,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
         problems = [p for path in args.notebooks for p in lint_lesson(path, course, seen)]
     else:
         problems = lint_course(course)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s)", file=sys.stderr)
-        return 1
-    log.info("all lessons follow the conventions")
-    return 0
+    return _report(problems, "all lessons follow the conventions")
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
@@ -133,13 +138,7 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
     from .data import check_all
 
     problems = check_all(args.data)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s)", file=sys.stderr)
-        return 1
-    log.info("every dataset matches its meta.yaml and cites only listed, acceptable hosts")
-    return 0
+    return _report(problems, "every dataset matches its meta.yaml and cites only listed, acceptable hosts")
 
 
 def _cmd_data_tables(args: argparse.Namespace) -> int:
@@ -281,13 +280,7 @@ def _cmd_translate_check(args: argparse.Namespace) -> int:
         terms = load_terms(terms_file) if terms_file.exists() else []
         for path in sorted(folder.glob("*.po")):
             problems.extend(catalog_problems(path, terms))
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s)", file=sys.stderr)
-        return 1
-    log.info("every translated string keeps its numbers, links, marks and agreed terms")
-    return 0
+    return _report(problems, "every translated string keeps its numbers, links, marks and agreed terms")
 
 
 def parser() -> argparse.ArgumentParser:
