@@ -78,7 +78,22 @@ class Term:
     note: str = ""
 
     def pattern(self) -> re.Pattern:
-        return re.compile(rf"\b{re.escape(self.english)}\b", re.IGNORECASE)
+        """Whole words; a capitalised term (a name: ``Document`` as one of the 5Ds) matches only as
+        written, a lower-case one (``refugee``) in any case."""
+        flags = 0 if any(c.isupper() for c in self.english) else re.IGNORECASE
+        return re.compile(rf"\b{re.escape(self.english)}\b", flags)
+
+
+def _terms_used(english: str, terms: Iterable[Term]) -> list[Term]:
+    """The terms that appear in ``english``, leaving out a term found only inside a longer one
+    (``Asian American`` inside ``Southeast Asian American``, ``coalition`` inside ``Sikh Coalition``)."""
+    found = [(m.start(), m.end(), term) for term in terms for m in term.pattern().finditer(english)]
+    used: dict[str, Term] = {}
+    for start, end, term in found:
+        inside = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found)
+        if not inside:
+            used.setdefault(term.english, term)
+    return list(used.values())
 
 
 def _digits(text: str) -> Counter:
@@ -109,8 +124,8 @@ def unit_problems(english: str, translated: str, terms: Iterable[Term] = ()) -> 
         left = sorted({w for w in _WORD.findall(translated) if w.lower() in _ENGLISH})
         if len(left) >= 3:
             problems.append(f"English words left in the translation: {', '.join(left)}")
-    for term in terms:
-        if term.pattern().search(english) and term.rendering.lower() not in translated.lower():
+    for term in _terms_used(english, terms):
+        if term.rendering.lower() not in translated.lower():
             note = f" ({term.note})" if term.note else ""
             problems.append(f"{term.english!r} must be rendered {term.rendering!r}{note}")
     return problems

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polib
 import pytest
 
@@ -66,3 +68,23 @@ def test_terminology_files_are_checked(tmp_path):
     path.write_text("- en: refugee\n  rendring: x\n", encoding="utf-8")
     with pytest.raises(TranslationError, match="entry 1 needs 'en'"):
         load_terms(path)
+
+
+def test_a_term_inside_a_longer_term_and_capitalised_names_are_matched_as_a_reader_would():
+    terms = [
+        Term("Asian American", "người Mỹ gốc Á"),
+        Term("Southeast Asian American", "người Mỹ gốc Đông Nam Á"),
+        Term("Document", "Ghi lại"),
+    ]
+    english = "Southeast Asian American families document what happened."
+    assert unit_problems(english, "Các gia đình người Mỹ gốc Đông Nam Á ghi chép những gì đã xảy ra.", terms) == []
+    problems = unit_problems("Use Document, the third D.", "Dùng Ghi chép, chữ D thứ ba.", terms)
+    assert problems == ["'Document' must be rendered 'Ghi lại'"]
+
+
+def test_the_drafted_terminology_lists_load():
+    root = Path(__file__).resolve().parents[2] / "locale"
+    for language in ("vi", "zh_Hant"):
+        terms = load_terms(root / language / "terms.yaml")
+        assert len(terms) >= 50
+        assert len({t.english for t in terms}) == len(terms), f"{language}: a term is listed twice"
