@@ -26,6 +26,7 @@ import random
 import threading
 from typing import Any
 
+from ..i18n import tr
 from ..pagestyle import escape
 from .checks import resolve
 from .forms import (
@@ -94,8 +95,8 @@ def reflect(
     store = Store(prompt.id, prompt.question)
     area = w.Textarea(
         value=store.last_value("", str),
-        placeholder="Type your answer here. It is saved on this computer only.",
-        description="Your answer",
+        placeholder=tr("Type your answer here. It is saved on this computer only."),
+        description=tr("Your answer"),
         style={"description_width": "initial"},
         layout=w.Layout(width="100%", height=f"{max(3, prompt.lines) * 1.6}em"),
     )
@@ -111,7 +112,7 @@ def reflect(
         for pending in timer:
             pending.cancel()
         timer.clear()
-        store.status.value = "Unsaved changes…"
+        store.status.value = tr("Unsaved changes…")
         pending = threading.Timer(AUTOSAVE_SECONDS, save_now)
         pending.daemon = True
         timer.append(pending)
@@ -122,7 +123,10 @@ def reflect(
     notes = reflect_notes(prompt)
     if notes:
         parts.append(w.HTML(f'<p style="margin:0;font-size:0.9em">{escape(notes)}</p>'))
-    parts += [area, w.HBox([button("Save", "Save this answer to your private journal", save_now), store.status])]
+    parts += [
+        area,
+        w.HBox([button(tr("Save"), tr("Save this answer to your private journal"), save_now), store.status]),
+    ]
     parts += share_box(store, prompt)
     return Activity(w.VBox(parts), reflect_form(prompt), prompt.question)
 
@@ -142,12 +146,12 @@ def choose(
     def respond(choice: str) -> str:
         text = prompt.feedback.get(choice, "")
         if prompt.answer is not None:
-            verdict = "Yes, that's right." if choice == prompt.answer else "Not quite. Have another look."
+            verdict = tr("Yes, that's right.") if choice == prompt.answer else tr("Not quite. Have another look.")
             text = f"{verdict} {text}".strip()
         return text
 
     store = Store(prompt.id, prompt.question)
-    rows = pick_one(store, prompt.question, list(prompt.options), "Check my answer", respond)
+    rows = pick_one(store, prompt.question, list(prompt.options), tr("Check my answer"), respond)
     return Activity(w.VBox(rows + share_box(store, prompt)), choose_form(prompt), prompt.question)
 
 
@@ -185,8 +189,8 @@ def order_events(
     def draw() -> None:
         children = []
         for i, item in enumerate(order):
-            up = button("Up", f"Move '{item}' up", lambda *_, i=i: move(i, -1))
-            down = button("Down", f"Move '{item}' down", lambda *_, i=i: move(i, 1))
+            up = button(tr("Up"), tr("Move '{item}' up").format(item=item), lambda *_, i=i: move(i, -1))
+            down = button(tr("Down"), tr("Move '{item}' down").format(item=item), lambda *_, i=i: move(i, 1))
             up.disabled, down.disabled = i == 0, i == len(order) - 1
             children.append(
                 w.HBox([w.HTML(f"<span>{i + 1}. {escape(item)}</span>", layout=w.Layout(width="32em")), up, down])
@@ -197,16 +201,22 @@ def order_events(
         store.save(list(order))
         right = sum(a == b for a, b in zip(order, correct, strict=True))
         if right == len(correct):
-            out.value = escape(f"All {right} are in the right order. {prompt.done_feedback}".strip())
+            out.value = escape(
+                (tr("All {count} are in the right order.").format(count=right) + " " + prompt.done_feedback).strip()
+            )
         else:
-            out.value = escape(f"{right} of {len(correct)} are in the right place. Look again at the ones in between.")
+            out.value = escape(
+                tr("{right} of {total} are in the right place. Look again at the ones in between.").format(
+                    right=right, total=len(correct)
+                )
+            )
 
     draw()
     box = w.VBox(
         [
             question_line(prompt.question),
             rows,
-            w.HBox([button("Check the order", "Check", on_check), store.status]),
+            w.HBox([button(tr("Check the order"), tr("Check"), on_check), store.status]),
             out,
             *share_box(store, prompt),
         ]
@@ -237,7 +247,10 @@ def scale(
             options=[(str(n), n) for n in range(1, steps_ + 1)],
             value=int(saved.get(item, 1)) if str(saved.get(item, "")).isdigit() else 1,
             description=item,
-            tooltips=[f"{item}: {n} of {steps_}" for n in range(1, steps_ + 1)],
+            tooltips=[
+                tr("{item}: {number} of {steps}").format(item=item, number=n, steps=steps_)
+                for n in range(1, steps_ + 1)
+            ],
             style={"description_width": "16em", "button_width": "3em"},
         )
         for item in prompt.options
@@ -256,7 +269,8 @@ def scale(
 
     legend = w.HTML(
         f'<p style="margin:0">1 = {escape(prompt.low)}, {steps_} = {escape(prompt.high)}. '
-        "Pick a number in each row (Tab to move, Enter to choose).</p>"
+        + escape(tr("Pick a number in each row (Tab to move, Enter to choose)."))
+        + "</p>"
     )
     box = w.VBox(
         [
@@ -264,7 +278,7 @@ def scale(
             w.HTML(RATING_CSS),
             legend,
             *rows,
-            w.HBox([button("Save and show my chart", "Save", show), store.status]),
+            w.HBox([button(tr("Save and show my chart"), tr("Save"), show), store.status]),
             chart,
             *share_box(store, prompt),
         ]
@@ -296,11 +310,14 @@ def scenario(
     def respond(choice: str) -> str:
         verdict = ""
         if prompt.best:
-            verdict = "A strong choice. " if choice in prompt.best else "Worth thinking about another choice too. "
+            verdict = (
+                tr("A strong choice.") if choice in prompt.best else tr("Worth thinking about another choice too.")
+            )
+            verdict += " "
         return verdict + prompt.feedback.get(choice, "")
 
     store = Store(prompt.id, prompt.question)
-    rows = pick_one(store, prompt.question, list(prompt.options), "See what happens", respond)
+    rows = pick_one(store, prompt.question, list(prompt.options), tr("See what happens"), respond)
     return Activity(w.VBox(rows + share_box(store, prompt)), scenario_form(prompt), prompt.question)
 
 
@@ -314,22 +331,23 @@ def action_plan(prompt_id: str, question: str | None = None) -> Activity:
     texts = {
         key: w.Textarea(
             value=str(saved.get(key, "")),
-            description=label,
+            description=tr(label),
             style={"description_width": "16em"},
             layout=w.Layout(width="100%", height="3.2em"),
         )
         for key, label in PLAN_FIELDS
     }
+    # Shown in the learner's language, saved in English: a plan reads the same after switching language.
     risk = w.Dropdown(
-        options=RISK_LEVELS,
+        options=[(tr(level), level) for level in RISK_LEVELS],
         value=saved.get("risk") if saved.get("risk") in RISK_LEVELS else RISK_LEVELS[0],
-        description="Risk level",
+        description=tr("Risk level"),
         style={"description_width": "16em"},
     )
     commitment = w.Dropdown(
-        options=COMMITMENTS,
+        options=[(tr(often), often) for often in COMMITMENTS],
         value=saved.get("commitment") if saved.get("commitment") in COMMITMENTS else COMMITMENTS[0],
-        description="Commitment",
+        description=tr("Commitment"),
         style={"description_width": "16em"},
     )
 
@@ -345,7 +363,7 @@ def action_plan(prompt_id: str, question: str | None = None) -> Activity:
             commitment,
             texts["first_step"],
             texts["by_when"],
-            w.HBox([button("Save my plan", "Save your plan to your private journal", save), store.status]),
+            w.HBox([button(tr("Save my plan"), tr("Save your plan to your private journal"), save), store.status]),
         ]
     )
     return Activity(box, action_plan_form(prompt), prompt.question)

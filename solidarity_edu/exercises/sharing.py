@@ -10,12 +10,13 @@ import logging
 from typing import Any
 
 from ..errors import CircleError, ShareRejected
+from ..i18n import N_, tr
 from ..pagestyle import escape
 from ..prompts import Prompt
 from .widgets import Store
 
 log = logging.getLogger(__name__)
-SHARE_LABEL = "Share with my circle (anonymous)"
+SHARE_LABEL = N_("Share with my circle (anonymous)")
 
 
 def share_box(store: Store, prompt: Prompt) -> list[Any]:
@@ -36,7 +37,7 @@ def share_box(store: Store, prompt: Prompt) -> list[Any]:
     kind = prompt.share_kind
     options = list(prompt.options) if kind in ("choice", "order", "scale") else None
     steps = prompt.steps if kind == "scale" else 0
-    box = w.Checkbox(value=False, description=SHARE_LABEL, indent=False, layout=w.Layout(width="auto"))
+    box = w.Checkbox(value=False, description=tr(SHARE_LABEL), indent=False, layout=w.Layout(width="auto"))
     note = w.HTML("", layout=w.Layout(margin="0 0 0 0.8em"))
     quiet: list[bool] = []  # set while the box is changed by the code, not by the learner
 
@@ -50,32 +51,32 @@ def share_box(store: Store, prompt: Prompt) -> list[Any]:
     try:
         set_box(circle.is_shared(store.prompt_id))
         if box.value:
-            note.value = "Shared with your circle, without your name."
+            note.value = tr("Shared with your circle, without your name.")
     except CircleError as err:
         box.disabled = True
-        note.value = escape(f"Sharing is not available right now: {err}")
+        note.value = escape(tr("Sharing is not available right now: {reason}").format(reason=err))
 
     def send() -> None:
         if store.last is None:
             set_box(False)
-            note.value = "Save an answer first, then you can share it."
+            note.value = tr("Save an answer first, then you can share it.")
             return
         try:
             circle.share(make_share(store.prompt_id, store.question, kind, store.last.value, options, steps))
         except (ShareRejected, CircleError) as err:
             set_box(False)
-            note.value = escape(f"Not shared: {err}. Your answer is still saved privately.")
+            note.value = escape(tr("Not shared: {reason}. Your answer is still saved privately.").format(reason=err))
             return
-        note.value = "Shared with your circle, without your name. Untick to withdraw it."
+        note.value = tr("Shared with your circle, without your name. Untick to withdraw it.")
 
     def withdraw() -> None:
         try:
             circle.withdraw(store.prompt_id)
         except CircleError as err:
             set_box(True)
-            note.value = escape(f"Could not withdraw yet: {err}. Try again in a moment.")
+            note.value = escape(tr("Could not withdraw yet: {reason}. Try again in a moment.").format(reason=err))
             return
-        note.value = "Withdrawn: your circle no longer sees this answer."
+        note.value = tr("Withdrawn: your circle no longer sees this answer.")
 
     def on_toggle(change: dict) -> None:
         if quiet:

@@ -10,13 +10,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from ..i18n import N_, tr
 from ..journal import Entry, Journal, JournalError
 from ..pagestyle import ACCENT, WHITE, escape
 
 log = logging.getLogger(__name__)
 AUTOSAVE_SECONDS = 1.5
-SAVE_FAILED = "Could not save: your answer is still here. Copy it somewhere safe and tell your facilitator."
-SELECTED = " (selected)"
+SAVE_FAILED = N_("Could not save: your answer is still here. Copy it somewhere safe and tell your facilitator.")
+SELECTED = N_("(selected)")
 
 
 class Activity:
@@ -47,20 +48,22 @@ class Store:
         except JournalError as err:
             log.warning("%s", err)
             self.last = None
-            self.status.value = "Your journal could not be opened, so answers will not be kept. Tell your facilitator."
+            self.status.value = tr(
+                "Your journal could not be opened, so answers will not be kept. Tell your facilitator."
+            )
             return
-        self.status.value = self._saved_text(self.last) if self.last else "Not saved yet"
+        self.status.value = self._saved_text(self.last) if self.last else tr("Not saved yet")
 
     @staticmethod
     def _saved_text(entry: Entry) -> str:
-        return f"Saved privately at {entry.saved_at[11:16]}"
+        return tr("Saved privately at {time}").format(time=entry.saved_at[11:16])
 
     def save(self, value: Any) -> bool:
         try:
             self.last = self.journal.save(self.prompt_id, value, self.question)
         except JournalError as err:
             log.warning("%s", err)
-            self.status.value = SAVE_FAILED
+            self.status.value = tr(SAVE_FAILED)
             return False
         self.status.value = self._saved_text(self.last)
         for follow_up in self.after_save:
@@ -122,7 +125,9 @@ class Options:
         self.value: str | None = selected if selected in self.options else None
         self.buttons = []
         for option in self.options:
-            widget = w.Button(description=option, tooltip=f"Choose: {option}", layout=w.Layout(width="100%"))
+            widget = w.Button(
+                description=option, tooltip=tr("Choose: {option}").format(option=option), layout=w.Layout(width="100%")
+            )
             widget.add_class("se-option-button")
             widget.on_click(lambda _b, option=option: self.select(option))
             self.buttons.append(widget)
@@ -136,7 +141,7 @@ class Options:
     def _draw(self) -> None:
         for option, widget in zip(self.options, self.buttons, strict=True):
             chosen = option == self.value
-            widget.description = option + (SELECTED if chosen else "")
+            widget.description = f"{option} {tr(SELECTED)}" if chosen else option
             widget.icon = "check" if chosen else ""
             if chosen:
                 widget.add_class("se-selected")
@@ -153,7 +158,7 @@ def pick_one(store: Store, question: str, options: list[str], submit: str, respo
 
     def on_submit(*_: Any) -> None:
         if picks.value is None:
-            out.value = "Pick one of the options first."
+            out.value = tr("Pick one of the options first.")
             return
         store.save(picks.value)
         out.value = escape(respond(picks.value))

@@ -5,8 +5,8 @@ Layout (what Poedit, Weblate and gettext expect)::
     locale/templates/<domain>.pot            English, written by `translate extract`; never edited
     locale/<lang>/LC_MESSAGES/<domain>.po    one language, edited by translators
 
-Domains: one per lesson (its id, e.g. ``01-exclusion``: Markdown, parts and prompts) and ``data`` (the
-datasets' reader-facing text). ``<lang>`` is the gettext form of the language tag: ``vi``, ``zh_Hant``.
+Domains: one per lesson (its id, e.g. ``01-exclusion``: Markdown, parts and prompts), ``data`` (the
+datasets' reader-facing text) and ``interface`` (the package's buttons and messages). ``<lang>`` is the gettext form of the language tag: ``vi``, ``zh_Hant``.
 
 Nothing a translator wrote is ever dropped: when the English of a unit changes, ``update`` keeps the old
 translation marked fuzzy (with the old English beside it, as ``#| msgid``) for the translator to check;
@@ -26,11 +26,12 @@ import polib
 from .. import __version__
 from ..course import Course
 from ..lesson import read_lesson
-from .units import TranslationError, Unit, dataset_units, lesson_units
+from .units import TranslationError, Unit, dataset_units, interface_units, lesson_units
 
 log = logging.getLogger(__name__)
 
 DATA_DOMAIN = "data"
+INTERFACE_DOMAIN = "interface"  # the package's own words; see solidarity_edu.i18n
 _LANGUAGE = re.compile(r"\A[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*\Z")
 _WRAP = 100
 
@@ -56,6 +57,7 @@ def course_units(course: Course, data_dir: Path) -> dict[str, list[Unit]]:
     for lesson in course.lessons:
         domains[lesson.id] = lesson_units(read_lesson(lesson.notebook))
     domains[DATA_DOMAIN] = dataset_units(data_dir)
+    domains[INTERFACE_DOMAIN] = interface_units()
     return domains
 
 

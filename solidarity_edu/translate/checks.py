@@ -29,7 +29,7 @@ from .units import TranslationError
 
 _NUMBER = re.compile(r"\d(?:[\d,.\u00a0\u202f ]*\d)?")
 _URL = re.compile(r"https?://[^\s)>\]\"']+")
-_PLACEHOLDER = re.compile(r"\{\d+\}")
+_PLACEHOLDER = re.compile(r"\{\w+\}")  # {1} (Markdown links, HTML) and {time} (interface)
 _MARKS = ("**", "`")
 _WORD = re.compile(r"[A-Za-z]+")
 # Words that are only English: their presence in a translation means a sentence was left untranslated.

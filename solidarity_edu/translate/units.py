@@ -6,7 +6,9 @@ Contexts, so that a changed sentence finds its old translation (``translate upda
 - a prompt field: ``<prompt id>/<field>``, e.g. ``01-wong-kim-ark/question``, ``01-wong-kim-ark/options/2``,
   ``01-wong-kim-ark/feedback/2`` (the feedback for option 2);
 - a lesson part: ``parts/<n>/name`` and ``parts/<n>/does``;
-- a dataset cell: ``<dataset>/<row id>/<column>``, e.g. ``timeline/angel-island-opens-1910/title``.
+- a dataset cell: ``<dataset>/<row id>/<column>``, e.g. ``timeline/angel-island-opens-1910/title``;
+- the package's interface (buttons, messages: see :mod:`solidarity_edu.i18n`): no context, as gettext
+  looks them up by their English alone.
 
 Markdown paragraphs are split the way Weblate's Markdown format splits them (translate-toolkit's
 Markdown store): one unit per paragraph, heading, list item or table cell, with links and inline HTML
@@ -44,7 +46,7 @@ class Unit:
     ``where`` is a human pointer for the translator (file and cell or row); ``note`` says what the text
     is for, when that helps (a question, an option, a part name)."""
 
-    context: str
+    context: str | None
     source: str
     where: str
     note: str = ""
@@ -121,4 +123,24 @@ def dataset_units(data_dir: Path, datasets: Iterable[str] = tuple(DATASET_TEXT))
                 value = (row.get(column) or "").strip()
                 if value:
                     units.append(Unit(f"{dataset}/{row_id}/{column}", value, f"{path.name}, row {line}", column))
+    return units
+
+
+def interface_units(package: Path | None = None) -> list[Unit]:
+    """The sentences the package marks with ``tr()`` or ``N_()`` (see :mod:`solidarity_edu.i18n`),
+    collected by Babel's Python extractor, in file and line order."""
+    from babel.messages.extract import extract_from_dir
+
+    package = package or Path(__file__).resolve().parent.parent
+    units = []
+    found = extract_from_dir(
+        str(package),
+        method_map=[("**.py", "python")],
+        keywords={"tr": None, "N_": None},
+        comment_tags=("Translators:",),
+        strip_comment_tags=True,
+    )
+    for filename, line, message, comments, _context in sorted(found, key=lambda f: (f[0], f[1])):
+        if isinstance(message, str) and message.strip():
+            units.append(Unit(None, message, f"{package.name}/{filename}:{line}", " ".join(comments)))
     return units
