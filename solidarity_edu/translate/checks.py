@@ -12,14 +12,19 @@ confirming them):
 - each agreed term (``locale/<lang>/terms.yaml``) is rendered as agreed wherever its English appears.
 
 Problems name the catalog file and the line of the entry, as Poedit and editors show it.
+
+And for each translated lesson, cell by cell (:func:`structure_problems`): the same headings, list items,
+links, emphasis, tables and quotations as the English, so a translation cannot drop or add a part of
+the page.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -165,3 +170,71 @@ def catalog_problems(path: Path, terms: Iterable[Term] = ()) -> list[str]:
         for problem in unit_problems(entry.msgid, entry.msgstr, terms):
             problems.append(f"{path}:{entry.linenum}: {entry.msgctxt}: {problem}")
     return problems
+
+
+_STRUCTURE_TAGS = frozenset(
+    [
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "em",
+        "strong",
+        "code",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "img",
+        "hr",
+    ]
+)
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _STRUCTURE_TAGS:
+            self.tags.append(tag)
+
+
+def markdown_structure(markdown: str) -> list[str]:
+    """The structural tags of a Markdown text as the exports render it, in order (h2, li, a, em ...)."""
+    from nbconvert.filters.markdown import markdown2html
+
+    parser = _Tags()
+    parser.feed(markdown2html(markdown))
+    return parser.tags
+
+
+def structure_problems(english: Mapping, translated: Mapping, where: str) -> list[str]:
+    """Cells of a translated lesson whose Markdown structure differs from the English, by cell id."""
+    problems = []
+    for before, after in zip(english.get("cells", []), translated.get("cells", []), strict=False):
+        if before.get("cell_type") != "markdown":
+            continue
+        a, b = _source(before), _source(after)
+        if a != b and markdown_structure(a) != markdown_structure(b):
+            problems.append(
+                f"{where}: cell {before.get('id')}: the structure differs from the English "
+                f"({' '.join(markdown_structure(a))} / {' '.join(markdown_structure(b))}); keep headings, list "
+                "items, links, emphasis and tables as they are"
+            )
+    return problems
+
+
+def _source(cell: Mapping) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source

@@ -88,3 +88,22 @@ def test_the_drafted_terminology_lists_load():
         terms = load_terms(root / language / "terms.yaml")
         assert len(terms) >= 50
         assert len({t.english for t in terms}) == len(terms), f"{language}: a term is listed twice"
+
+
+def test_a_translation_that_breaks_a_cells_structure_is_named_by_cell():
+    import nbformat
+
+    from solidarity_edu.translate.apply import translate_markdown
+    from solidarity_edu.translate.checks import structure_problems
+
+    english = nbformat.v4.new_notebook()
+    english.cells = [nbformat.v4.new_markdown_cell("## Key word\n\n- **refugee**: a person who fled\n- more", id="c1")]
+    good = nbformat.from_dict(english)
+    table = {"Key word": "Từ khóa", "**refugee**: a person who fled": "**người tị nạn**: người phải chạy trốn"}
+    good.cells[0].source = translate_markdown(english.cells[0].source, "c1", lambda c, e: table.get(e))
+    assert "Từ khóa" in good.cells[0].source
+    assert structure_problems(english, good, "04.ipynb") == []
+    bad = nbformat.from_dict(good)
+    bad.cells[0].source = bad.cells[0].source.replace("**người tị nạn**", "người tị nạn")
+    problems = structure_problems(english, bad, "04.ipynb")
+    assert len(problems) == 1 and problems[0].startswith("04.ipynb: cell c1: the structure differs")
