@@ -9,6 +9,7 @@ Vega-Lite 6 specs; the charts built here only use features that Vega-Lite 5 draw
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import altair as alt
@@ -139,77 +140,160 @@ def _year_span(frame: pd.DataFrame) -> str:
     return str(first) if first == last else f"{first} to {last}"
 
 
+KIND_LABELS = {
+    "law": "Law",
+    "court-ruling": "Court ruling",
+    "executive-action": "Executive action",
+    "policy": "Policy",
+    "violence": "Violence",
+    "report": "Report",
+    "migration": "Migration",
+    "resistance": "Resistance",
+    "organizing": "Organizing",
+    "solidarity": "Solidarity",
+    "redress": "Redress",
+    "commemoration": "Commemoration",
+}
+COMMUNITY_LABELS = {
+    "all": "All Asian Americans",
+    "asian-american": "Asian American",
+    "south-asian": "South Asian",
+    "southeast-asian": "Southeast Asian",
+    "latinx": "Latinx",
+}
+ANY = "any"  # the menus' "show everything" value (no community or kind is called this)
+_TITLE_SPAN = re.compile(r",?\s*\(?\d{4}\s*(?:-|–|to)\s*\d{4}\)?\s*$")
+
+
+def community_label(slug: str) -> str:
+    """How a menu or a legend names a community: ``"south-asian"`` -> ``"South Asian"``."""
+    return COMMUNITY_LABELS.get(slug) or " ".join(w.capitalize() for w in slug.split("-"))
+
+
+def kind_label(slug: str) -> str:
+    """How a legend or a menu names a kind of event: ``"court-ruling"`` -> ``"Court ruling"``."""
+    return KIND_LABELS.get(slug) or slug.replace("-", " ").capitalize()
+
+
 def timeline(
     era: str | list[str] | None = None,
     ids: list[str] | None = None,
     start: int | None = None,
     end: int | None = None,
     title: str | None = None,
-) -> alt.Chart:
+    label: list[str] | None = None,
+) -> alt.LayerChart:
     """An interactive timeline of events from data/timeline.
 
     The upper row holds acts of resistance, organizing, redress and solidarity; the lower row what
     governments and attackers did. Hover a point for its summary and source; the menus below the chart
-    filter by community and kind. Example: ``timeline(era="incarceration")``.
+    filter by community and kind. The events in ``label`` (event ids; by default every event of a
+    short timeline chosen with ``ids``) are named on the chart itself, so a room watching a projector
+    can read them. A year range at the end of ``title`` is replaced by the span of the events drawn,
+    so title and chart cannot disagree. Example: ``timeline(era="incarceration", label=["eo-9066"])``.
     """
     from .events import ACTION_LANE, ERA_LABELS, RESISTANCE_LANE, format_date, select_events
 
     events = select_events(era, ids, start, end)
+    if label is None:
+        label = list(ids) if ids is not None and len(ids) <= 10 else []
+    unknown = sorted(set(label) - set(events["id"].astype(str)))
+    if unknown:
+        raise ChartError(
+            f"timeline(label=...): {unknown[0]!r} is not one of the events this timeline draws; "
+            "label only events the chart shows (see data/timeline/timeline.csv for ids)"
+        )
     frame = pd.DataFrame(
         {
             "date": events["date"].dt.strftime("%Y-%m-%d"),
             "when": [format_date(d, p) for d, p in zip(events["date"], events["date_precision"], strict=True)],
             "event": events["title"].astype(str),
             "summary": events["summary"].astype(str),
-            "kind": events["kind"].astype(str),
-            "communities": events["communities"].map(", ".join),
+            "kind": events["kind"].astype(str).map(kind_label),
+            "communities": events["communities"].map(lambda cs: ", ".join(community_label(c) for c in cs)),
             "community_key": events["communities"].map(lambda c: "|" + "|".join(c) + "|"),
             "row": [RESISTANCE_LANE if r else ACTION_LANE for r in events["is_resistance"]],
             "source": events["sources"].map(lambda s: s[0]),
+            "label": [
+                str(t) if str(i) in set(label) else "" for i, t in zip(events["id"], events["title"], strict=True)
+            ],
         }
     )
     frame["slot"] = frame.groupby("row").cumcount() % 4
     communities = sorted({c for cs in events["communities"] for c in cs})
-    kinds = sorted(set(frame["kind"]))
+    present = [k for k in KIND_STYLE if k in set(events["kind"])]
     community = alt.param(
-        name="community", value="all", bind=alt.binding_select(options=["all", *communities], name="Community ")
+        name="community",
+        value=ANY,
+        bind=alt.binding_select(
+            options=[ANY, *communities],
+            labels=["All communities", *[community_label(c) for c in communities]],
+            name="Community ",
+        ),
     )
-    kind = alt.param(name="kind", value="all", bind=alt.binding_select(options=["all", *kinds], name="Kind "))
+    kind = alt.param(
+        name="kind",
+        value=ANY,
+        bind=alt.binding_select(
+            options=[ANY, *[kind_label(k) for k in present]],
+            labels=["All kinds", *[kind_label(k) for k in present]],
+            name="Kind ",
+        ),
+    )
     eras = [era] if isinstance(era, str) else list(era or [])
     scope = "; ".join(ERA_LABELS[e] for e in eras) if eras else "selected events"
     resisting = int(events["is_resistance"].sum())
+    acting = len(events) - resisting
+    rows = []
+    if resisting:
+        rows.append(f"{resisting} acts of resistance, organizing, redress or solidarity")
+    if acting:
+        rows.append(f"{acting} laws, rulings, government actions or acts of violence")
+    layout = "in two rows: " if resisting and acting else "in one row: "
     description = (
-        f"Timeline of {len(events)} events, {_year_span(events)} ({scope}). The upper row shows the "
-        f"{resisting} acts of resistance, organizing, redress or solidarity; the lower row shows laws, "
-        "rulings, government actions and violence."
+        f"Timeline of {len(events)} events, {_year_span(events)} ({scope}), " + layout + " and ".join(rows) + "."
     )
+    if label:
+        description += f" {len(label)} key event{'s are' if len(label) != 1 else ' is'} named on the chart."
+    if title:
+        title = _TITLE_SPAN.sub("", title).strip() + f", {_year_span(events)}"
+    rows_sort = [r for r in (RESISTANCE_LANE, ACTION_LANE) if r in set(frame["row"])]
+    years = events["date"].max().year - events["date"].min().year
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50) if years / s <= 10), 100)
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "date:T",
+            title=None,
+            axis=alt.Axis(format="%Y", labelAngle=0, tickCount={"interval": "year", "step": step}),
+        ),
+        y=alt.Y("row:N", title=None, sort=rows_sort, axis=alt.Axis(labelLimit=300)),
+        yOffset=alt.YOffset("slot:O"),
+    )
+    points = base.mark_point(filled=True, size=140, opacity=0.9).encode(
+        color=alt.Color(
+            "kind:N",
+            scale=alt.Scale(domain=[kind_label(k) for k in present], range=[KIND_STYLE[k][0] for k in present]),
+            legend=alt.Legend(orient="bottom", columns=4, title="Kind of event"),
+        ),
+        shape=alt.Shape(
+            "kind:N",
+            scale=alt.Scale(domain=[kind_label(k) for k in present], range=[KIND_STYLE[k][1] for k in present]),
+        ),
+        tooltip=[
+            alt.Tooltip("when:N", title="When"),
+            alt.Tooltip("event:N", title="Event"),
+            alt.Tooltip("summary:N", title="What happened"),
+            alt.Tooltip("communities:N", title="Communities"),
+            alt.Tooltip("source:N", title="Source"),
+        ],
+    )
+    names = base.mark_text(align="left", dx=9, fontSize=12, fontWeight="bold", limit=200).encode(text="label:N")
     return (
-        alt.Chart(frame, title=title or alt.Undefined, description=description)
-        .mark_point(filled=True, size=140, opacity=0.9)
-        .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount="year")),
-            y=alt.Y("row:N", title=None, sort=[RESISTANCE_LANE, ACTION_LANE], axis=alt.Axis(labelLimit=300)),
-            yOffset=alt.YOffset("slot:O"),
-            color=alt.Color(
-                "kind:N",
-                scale=alt.Scale(domain=list(KIND_STYLE), range=[c for c, _ in KIND_STYLE.values()]),
-                legend=alt.Legend(orient="bottom", columns=4, title="Kind of event"),
-            ),
-            shape=alt.Shape(
-                "kind:N", scale=alt.Scale(domain=list(KIND_STYLE), range=[s for _, s in KIND_STYLE.values()])
-            ),
-            tooltip=[
-                alt.Tooltip("when:N", title="When"),
-                alt.Tooltip("event:N", title="Event"),
-                alt.Tooltip("summary:N", title="What happened"),
-                alt.Tooltip("communities:N", title="Communities"),
-                alt.Tooltip("source:N", title="Source"),
-            ],
-        )
+        alt.layer(points, names, title=title or alt.Undefined, description=description)
         .add_params(community, kind)
         .transform_filter(
-            "(community == 'all' || indexof(datum.community_key, '|' + community + '|') >= 0)"
-            " && (kind == 'all' || datum.kind == kind)"
+            f"(community == '{ANY}' || indexof(datum.community_key, '|' + community + '|') >= 0)"
+            f" && (kind == '{ANY}' || datum.kind == kind)"
         )
         .properties(width=640, height=220)
     )

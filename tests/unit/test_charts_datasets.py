@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from solidarity_edu import cards, charts
-from solidarity_edu.errors import DatasetError
+from solidarity_edu.errors import ChartError, DatasetError
 from solidarity_edu.tags import VEGA_LITE_MIME
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,10 +56,36 @@ def test_timeline_counts_and_filters():
     assert "30 events" in spec["description"] or "events" in spec["description"]
     names = {p["name"] for p in spec["params"]}
     assert names == {"community", "kind"}
-    colours = spec["encoding"]["color"]["scale"]["range"]
-    shapes = spec["encoding"]["shape"]["scale"]["range"]
-    assert len(set(zip(colours, shapes, strict=True))) == len(colours) == len(charts.KIND_STYLE)
+    points = spec["layer"][0]["encoding"]
+    colours, shapes = points["color"]["scale"]["range"], points["shape"]["scale"]["range"]
+    assert len(set(zip(colours, shapes, strict=True))) == len(colours)
     assert len(set(colours)) == len(colours)  # no two kinds share a colour
+    # The legend lists only the kinds the chart draws, by their human names.
+    drawn = {row["kind"] for row in spec["datasets"][spec["data"]["name"]]}
+    assert set(points["color"]["scale"]["domain"]) == drawn
+    assert all(" " in k or k[0].isupper() for k in drawn) and "court-ruling" not in drawn
+    menus = {p["name"]: p["bind"] for p in spec["params"]}
+    assert menus["community"]["labels"][0] == "All communities"
+    assert "asian-american" not in menus["community"]["labels"]
+
+
+def test_timeline_title_takes_the_years_of_the_events_it_draws():
+    """A hand-written year range in the title is replaced by the span of the events drawn."""
+    spec = charts.timeline(
+        era="incarceration", start=1969, end=1990, title="The road to redress, 1969 to 1990"
+    ).to_dict()
+    years = sorted(int(row["date"][:4]) for row in spec["datasets"][spec["data"]["name"]])
+    assert spec["title"] == f"The road to redress, {years[0]} to {years[-1]}"
+
+
+def test_timeline_names_its_key_events_on_the_chart():
+    ids = ["chinese-exclusion-act-1882", "geary-act-1892"]
+    spec = charts.timeline(ids=ids).to_dict()
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert sorted(r["label"] for r in rows if r["label"]) == sorted(r["event"] for r in rows)
+    assert spec["layer"][1]["mark"]["type"] == "text"
+    with pytest.raises(ChartError, match="not one of the events"):
+        charts.timeline(ids=ids, label=["scott-act-1888"])
 
 
 def test_camps_map_describes_the_extremes():
