@@ -12,6 +12,20 @@ from typing import Any
 
 PROJECTION_WIDTH = 760  # plot width on a 1280x720 slide, leaving room for axis labels, names and margins
 PROJECTION_TEXT = 20  # px: read from the back of a room (the slide is drawn at 1280x720, not scaled)
+PROJECTION_HEIGHT = 250  # px of plot a chart slide has room for (under a heading, a line of text and a caption)
+PANELS_HEIGHT = 290  # px for all the panels of a chart made of several (facets, stacked panels)
+PANEL_HEADER = 34  # px each panel's title takes
+
+
+def _panels(spec: dict) -> int:
+    """How many panels a chart stacks vertically (1 for a single or layered chart)."""
+    if isinstance(spec.get("vconcat"), list):
+        return len(spec["vconcat"])
+    row = (spec.get("facet") or {}).get("row") if isinstance(spec.get("facet"), dict) else None
+    if row and isinstance(row, dict) and "field" in row:
+        rows = (spec.get("datasets") or {}).get((spec.get("data") or {}).get("name", ""), [])
+        return max(1, len({r.get(row["field"]) for r in rows}))
+    return 1
 
 
 _DATA_KEYS = frozenset({"datasets", "data", "config", "values"})
@@ -39,13 +53,17 @@ def projection_spec(spec: dict) -> dict:
     widths: list[float] = []
     _walk(themed, lambda n: widths.append(n["width"]) if isinstance(n.get("width"), int | float) else None)
     widest = max(widths or [top or PROJECTION_WIDTH])
-    scale = PROJECTION_WIDTH / widest if widest else 1.0
+    panels = _panels(themed)
+    # Several panels: legends go to the right, so the panels keep the height they need.
+    target = PROJECTION_WIDTH if panels == 1 else PROJECTION_WIDTH - 240
+    scale = target / widest if widest else 1.0
+    tallest = PROJECTION_HEIGHT if panels == 1 else max(50, PANELS_HEIGHT // panels - PANEL_HEADER)
 
     def visit(node: dict) -> None:
         if isinstance(node.get("width"), int | float):
             node["width"] = round(node["width"] * scale)
         if isinstance(node.get("height"), int | float):
-            node["height"] = round(node["height"] * min(scale, 1.25))
+            node["height"] = min(round(node["height"] * min(scale, 1.25)), tallest)
         mark = node.get("mark")
         if isinstance(mark, dict):
             if mark.get("type") == "text":
@@ -58,14 +76,22 @@ def projection_spec(spec: dict) -> dict:
         if isinstance(header, dict):
             header["labelFontSize"] = max(header.get("labelFontSize", 0), PROJECTION_TEXT)
         legend = node.get("legend")
-        if isinstance(legend, dict) and legend.get("columns"):
-            legend["columns"] = min(legend["columns"], 4)
+        if isinstance(legend, dict):
+            if legend.get("columns"):
+                legend["columns"] = min(legend["columns"], 4)
+            if panels > 1:
+                legend["orient"] = "right"
+                legend["columns"] = 1
+                legend["labelLimit"] = 220
 
     _walk(themed, visit)
+    if panels > 1:
+        themed["spacing"] = 8  # between stacked panels: their titles already separate them
     config = themed.setdefault("config", {})
     text = {"labelFontSize": PROJECTION_TEXT, "titleFontSize": PROJECTION_TEXT}
     config["axis"] = {**config.get("axis", {}), **text, "labelLimit": 360}
-    config["legend"] = {**config.get("legend", {}), **text, "symbolSize": 240, "labelLimit": 480}
+    config["legend"] = {**config.get("legend", {}), **text, "symbolSize": 240}
+    config["legend"].setdefault("labelLimit", 480)
     config["header"] = {**config.get("header", {}), **text}
     config["title"] = {**config.get("title", {}), "fontSize": PROJECTION_TEXT + 4}
     config["text"] = {**config.get("text", {}), "fontSize": PROJECTION_TEXT}

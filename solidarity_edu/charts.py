@@ -438,15 +438,17 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
         {
             "date": data["period_end"].dt.strftime("%Y-%m-%d"),
             "collector": collector,
-            "what": data["measure"].astype(str).str.replace("-", " "),
-            "group": data["target_group"].map(", ".join),
+            "what": data["measure"].astype(str).str.replace("-", " ").str.capitalize(),
+            "group": data["target_group"].map(
+                lambda gs: ", ".join("-".join(w.capitalize() for w in g.split("-")) for g in gs)
+            ),
             "value": data["value"].astype(int),
             "label": data["value"].map("{:,}".format),
             "release": data["release"].astype(str),
         }
     )
     description = (
-        f"Counts of {', '.join(sorted(wanted))} hate incidents or crimes from {frame['collector'].nunique()} "
+        f"Counts of {', '.join(sorted('-'.join(w.capitalize() for w in g.split('-')) for g in wanted))} hate incidents or crimes from {frame['collector'].nunique()} "
         f"collectors ({', '.join(sorted(frame['collector'].unique()))}), {frame['date'].min()[:4]} to "
         f"{frame['date'].max()[:4]}, one panel each with its own scale, because each collector counts "
         "something different."

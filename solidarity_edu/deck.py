@@ -27,15 +27,16 @@ from .lesson import PARTS_TAG, SOURCES_TAG, Cell, LessonModel
 from .tags import keeps
 
 MINUTES_PER_SLIDE = 1.5
-CAPACITY = 16.0  # lines of body text (26 px, 1.3 line height) a 1280x720 slide holds under its heading
-DENSE_CAPACITY = 22.0  # the same slide set in 22 px type (class se-dense), used only to meet the budget
-NEAR_EMPTY = 5.0  # under a third of the height
+CAPACITY = 19.0  # estimated lines (see _text_lines; generous) a 1280x720 slide holds under its heading in 26 px type
+DENSE_CAPACITY = 25.0  # the same slide set in 22 px type (class se-dense), used only to meet the budget
+NEAR_EMPTY = 7.0  # under about a third of the height as drawn
 CHART_LINES = 12.0
 CARD_LINES = 4.0
 CHART_CALLS = frozenset({"timeline", "camps_map", "removals_chart", "incidents_chart", "course_map", "bar_chart"})
 CARD_CALLS = frozenset({"event_card", "define", "event_list"})
 CHECK_KINDS = frozenset({"choose", "scenario", "order_events"})
 NOTE_TAGS = frozenset({"facilitator", "answer-key"})
+WORKS_PER_SOURCES_SLIDE = 24  # short citations in three columns of 16 px type
 _HEADING = re.compile(r"^\s{0,3}#{1,2}\s", re.MULTILINE)
 _CHARS_PER_LINE = 84
 
@@ -100,14 +101,15 @@ class Slide:
     cells: tuple[int, ...]  # main column, lesson order (no notes)
     side: tuple[int, ...]  # the column beside it (a primary source's prompts)
     notes: tuple[int, ...]  # facilitator, answer-key and plan cells, lesson order
-    layout: str  # title | content | source | chart | check | sources
+    layout: str  # title | content | source | chart | check | prompt | statement | sources
     lines: float
     heading: str
     dense: bool = False  # set in smaller type to fit (see DENSE_CAPACITY)
+    groups: tuple[int, ...] = ()  # a sources slide: which groups of the lesson's sources it lists (0-based)
 
     @property
     def near_empty(self) -> bool:
-        return self.lines < NEAR_EMPTY and self.layout not in {"chart"}
+        return self.lines < NEAR_EMPTY and self.layout not in {"chart", "prompt", "statement", "sources"}
 
 
 class DeckPlan:
@@ -284,13 +286,40 @@ class DeckPlan:
                 layout = "chart"
             elif block.check:
                 layout = "check"
+            elif main and all(n in self.prompts for n in main):
+                layout = "prompt"  # questions alone: drawn large, in the middle of the slide
+            elif block.lines < NEAR_EMPTY:
+                layout = "statement"  # a few lines that could join nothing in their part: set large
             else:
                 layout = "content"
+            if layout == "sources":
+                for groups in self._source_chunks():
+                    slides.append(
+                        Slide(len(slides) + 1, block.part, main, (), notes, layout, CAPACITY, "Sources", False, groups)
+                    )
+                    notes = ()
+                continue
             lines = block.lines + sum(self._lines(c)[0] for c in self.model.cells if c.number in side)
             slides.append(
                 Slide(len(slides) + 1, block.part, main, side, notes, layout, lines, block.heading, block.dense)
             )
         return slides
+
+    def _source_chunks(self) -> list[tuple[int, ...]]:
+        """The groups of the sources (in the order they first appear) split over as few slides as hold
+        :data:`WORKS_PER_SOURCES_SLIDE` works each; a group is never split."""
+        sizes: dict[str, int] = {}
+        for work in self.model.sources:
+            sizes[work.group] = sizes.get(work.group, 0) + 1
+        chunks: list[list[int]] = [[]]
+        filled = 0
+        for index, size in enumerate(sizes.values()):
+            if chunks[-1] and filled + size > WORKS_PER_SOURCES_SLIDE:
+                chunks.append([])
+                filled = 0
+            chunks[-1].append(index)
+            filled += size
+        return [tuple(c) for c in chunks]
 
     # -- questions the linter and the tests ask ---------------------------------------------------
 

@@ -182,13 +182,15 @@ def mark_slides(nb: nbformat.NotebookNode, plan: DeckPlan) -> nbformat.NotebookN
     ids = {c.number: c.id for c in plan.model.cells}
     placed: set[int] = set()
 
-    def cells_of(numbers: tuple[int, ...]) -> list[nbformat.NotebookNode]:
+    def cells_of(numbers: tuple[int, ...], groups: tuple[int, ...] = ()) -> list[nbformat.NotebookNode]:
         found = []
         for number in numbers:
             cell_id = ids.get(number, "")
             matches = list(by_id.get(cell_id, []))
-            # The sources cell becomes one Markdown cell per group: "<id>", "<id>-2", ...
-            matches += [c for key, cs in by_id.items() if key.startswith(f"{cell_id}-") for c in cs]
+            if groups:
+                # The sources cell becomes one Markdown cell per group: "<id>", "<id>-2", ...
+                names = [cell_id if g == 0 else f"{cell_id}-{g + 1}" for g in groups]
+                matches = [c for name in names for c in by_id.get(name, [])]
             for cell in matches:
                 if id(cell) not in placed:
                     placed.add(id(cell))
@@ -197,7 +199,7 @@ def mark_slides(nb: nbformat.NotebookNode, plan: DeckPlan) -> nbformat.NotebookN
 
     ordered: list[nbformat.NotebookNode] = []
     for slide in plan.slides:
-        main, side, notes = cells_of(slide.cells), cells_of(slide.side), cells_of(slide.notes)
+        main, side, notes = cells_of(slide.cells, slide.groups), cells_of(slide.side), cells_of(slide.notes)
         if not main and not side:
             continue
         prompts = [plan.prompts[n] for n in (*slide.cells, *slide.side) if n in plan.prompts]

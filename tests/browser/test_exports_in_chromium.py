@@ -205,13 +205,14 @@ def test_a_check_reveals_its_answer_on_the_next_key_press(real_exports, browser)
     assert index > 0
     page.evaluate(f"Reveal.slide({index})")
     reveal = page.locator("section.present .se-check .fragment")
-    assert "Answer: A" in reveal.inner_text() and "visible" not in (reveal.get_attribute("class") or "")
+    assert "Answer: A" in reveal.text_content() and "visible" not in (reveal.get_attribute("class") or "").split()
+    assert not reveal.is_visible()  # hidden until the teacher presses a key
     letters = page.locator("section.present .se-letter").all_inner_texts()
     assert letters[:4] == ["A", "B", "C", "D"]
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.querySelector('section.present .se-check .fragment.visible') !== null")
     assert page.evaluate("Reveal.getIndices().h") == index  # the same slide: the answer appeared on it
-    notes = page.locator("section.present > aside.notes").inner_text()
+    notes = page.locator("section.present > aside.notes").text_content()
     assert "Answer: A" in notes and "Not yet" in notes  # the answer and each option's feedback
     context.close()
 

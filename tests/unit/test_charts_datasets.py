@@ -9,6 +9,7 @@ import csv
 import gzip
 import html
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -120,3 +121,60 @@ def test_an_event_card_names_each_source_by_its_publisher_and_links_the_work():
     assert "pressreader" not in card  # a copy read (read_at) is never shown as a source
     table = cards.event_list(era="exclusion")._repr_html_()
     assert table.count("<tr>") >= 20
+
+
+def _rows(spec: dict) -> list[dict]:
+    return spec["datasets"][spec["data"]["name"]] if "data" in spec else []
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"era": "exclusion"},
+        {"era": "incarceration", "start": 1969, "end": 1990},
+        {"ids": ["chinese-exclusion-act-1882", "geary-act-1892"]},
+        {"era": ["exclusion", "incarceration", "after-9-11", "deportation"]},
+    ],
+)
+def test_a_timeline_caption_states_the_numbers_it_draws(kwargs):
+    """Caption (description) and title are written from the rows the chart draws: count, years, rows."""
+    from solidarity_edu.events import RESISTANCE_LANE
+
+    spec = charts.timeline(title="A title, 1800 to 2100", **kwargs).to_dict()
+    rows = _rows(spec)
+    years = sorted(int(r["date"][:4]) for r in rows)
+    resisting = sum(r["row"] == RESISTANCE_LANE for r in rows)
+    text = spec["description"]
+    assert text.startswith(f"Timeline of {len(rows)} events, {years[0]}")
+    assert f"to {years[-1]}" in text or years[0] == years[-1]
+    assert ("two rows" in text) == (0 < resisting < len(rows))
+    if resisting:
+        assert f"{resisting} acts of resistance" in text
+    if resisting < len(rows):
+        assert f"{len(rows) - resisting} laws" in text
+    assert spec["title"] == f"A title, {years[0]} to {years[-1]}"
+
+
+def test_dataset_chart_captions_state_the_numbers_they_draw():
+    camps = charts.camps_map().to_dict()
+    rows = next(_rows({"datasets": camps["datasets"], "data": layer["data"]}) for layer in camps["layer"][1:2])
+    populations = sorted(r["peak_population"] for r in rows)
+    assert {populations[0], populations[-1]} <= set(_numbers(camps["description"]))
+    assert f"in {len({r['state'] for r in rows})} states" in camps["description"]
+
+    removals = charts.removals_chart().to_dict()
+    panels = [_rows({"datasets": removals["datasets"], "data": p["data"]}) for p in removals["vconcat"]]
+    yearly, orders = panels
+    numbers = set(_numbers(removals["description"]))
+    assert {len(yearly), len(orders), min(r["value"] for r in yearly), max(r["value"] for r in yearly)} <= numbers
+    assert {min(r["value"] for r in orders), max(r["value"] for r in orders)} <= numbers
+
+    incidents = charts.incidents_chart(["anti-islamic", "anti-sikh"]).to_dict()
+    rows = _rows(incidents)
+    assert f"from {len({r['collector'] for r in rows})} collectors" in incidents["description"]
+    years = sorted(r["date"][:4] for r in rows)
+    assert f"{years[0]} to {years[-1]}" in incidents["description"]

@@ -47,7 +47,7 @@ def test_slides_follow_the_parts_of_the_plan(decks):
 
 
 def test_a_primary_source_keeps_its_questions_beside_it(decks):
-    lesson, _, model, deck = next(d for d in decks if d[0].id == "01-exclusion" and d[1] == "high-school")
+    _, _, model, deck = next(d for d in decks if d[0].id == "01-exclusion" and d[1] == "high-school")
     slide = next(s for s in deck.slides if s.heading.startswith("Primary source"))
     assert slide.layout == "source"
     beside = {deck.prompts[n].id for n in slide.side}
