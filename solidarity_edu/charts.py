@@ -175,6 +175,30 @@ def kind_label(slug: str) -> str:
     return KIND_LABELS.get(slug) or slug.replace("-", " ").capitalize()
 
 
+LABEL_PX_PER_CHAR = 11  # a name in bold 20 px type on a slide, per character (the widest theme)
+LABEL_MAX_PX = 240
+PLOT_PX = 760
+
+
+def _place_labels(frame: pd.DataFrame, dates: pd.Series) -> None:
+    """Move named events to the sub-row (slot) where their name does not run into another name.
+
+    Names are drawn to the right of their mark; two names collide when they share a row and a slot and
+    the first one is still running when the second begins. Greedy, in time order; unnamed events keep
+    their slots (marks may touch, names may not)."""
+    first, last = dates.min(), dates.max()
+    span = max((last - first).days, 1)
+    ends: dict[tuple[str, int], float] = {}
+    for index in frame.index[frame["label"] != ""]:
+        x = (dates.loc[index] - first).days / span * PLOT_PX
+        width = min(len(frame.at[index, "label"]) * LABEL_PX_PER_CHAR, LABEL_MAX_PX) + 14
+        row = frame.at[index, "row"]
+        free = [s for s in range(4) if ends.get((row, s), -1e9) < x]
+        slot = free[0] if free else min(range(4), key=lambda s: ends.get((row, s), -1e9))
+        frame.at[index, "slot"] = slot
+        ends[(row, slot)] = x + width
+
+
 def timeline(
     era: str | list[str] | None = None,
     ids: list[str] | None = None,
@@ -220,6 +244,7 @@ def timeline(
         }
     )
     frame["slot"] = frame.groupby("row").cumcount() % 4
+    _place_labels(frame, events["date"])
     communities = sorted({c for cs in events["communities"] for c in cs})
     present = [k for k in KIND_STYLE if k in set(events["kind"])]
     community = alt.param(
@@ -379,7 +404,9 @@ def removals_chart() -> alt.VConcatChart:
         return pd.DataFrame(
             {
                 "date": rows["period_end"].dt.strftime("%Y-%m-%d"),
-                "country": rows["country"].astype(str).str.replace("cambodia-laos-vietnam", "all three"),
+                "country": rows["country"]
+                .astype(str)
+                .map(lambda c: "All three" if c == "cambodia-laos-vietnam" else c.capitalize()),
                 "value": rows["value"].astype(int),
                 "label": qualifier + rows["value"].map("{:,}".format),
                 "reporter": rows["reporter"].astype(str),
@@ -387,12 +414,24 @@ def removals_chart() -> alt.VConcatChart:
             }
         )
 
+    countries = ["Cambodia", "Laos", "Vietnam", "All three"]
+    country_scale = {
+        "color": alt.Scale(domain=countries, range=[PALETTE[0], PALETTE[1], PALETTE[2], "#000000"]),
+        "shape": alt.Scale(domain=countries, range=["circle", "square", "triangle-up", "diamond"]),
+    }
+
     def panel(rows: pd.DataFrame, title: str, y_title: str) -> alt.LayerChart:
+        # Country by colour AND shape (a black-and-white copy keeps the shapes); who reported a figure
+        # by fill: filled for a government agency, open for a community group or the press.
         base = alt.Chart(frame(rows), title=title).encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("value:Q", title=y_title),
-            color=alt.Color("country:N", legend=alt.Legend(orient="bottom", title="Country")),
-            shape=alt.Shape("reporter_type:N", legend=alt.Legend(orient="bottom", title="Reported by")),
+            color=alt.Color(
+                "country:N", scale=country_scale["color"], legend=alt.Legend(orient="bottom", title="Country")
+            ),
+            shape=alt.Shape(
+                "country:N", scale=country_scale["shape"], legend=alt.Legend(orient="bottom", title="Country")
+            ),
             tooltip=[
                 alt.Tooltip("country:N", title="Country"),
                 alt.Tooltip("label:N", title="Figure"),
@@ -400,8 +439,10 @@ def removals_chart() -> alt.VConcatChart:
                 alt.Tooltip("reporter:N", title="Reporter"),
             ],
         )
+        government = "datum.reporter_type == 'government'"
         return (
-            base.mark_point(filled=True, size=110)
+            base.transform_filter(government).mark_point(filled=True, size=110)
+            + base.transform_filter(f"!({government})").mark_point(filled=False, size=110, strokeWidth=2)
             + base.mark_text(dx=8, align="left", fontSize=11).encode(text="label:N")
         ).properties(width=600, height=190)
 
@@ -409,8 +450,8 @@ def removals_chart() -> alt.VConcatChart:
         f"Two panels of published figures for Cambodia, Laos and Vietnam. Top: {len(yearly)} yearly counts of "
         f"removals, between {int(yearly['value'].min())} and {int(yearly['value'].max())} a year. Bottom: "
         f"{len(orders)} counts of people with final orders of removal, from "
-        f"{int(orders['value'].min()):,} to {int(orders['value'].max()):,}, reported by government agencies, "
-        "community groups and the press between "
+        f"{int(orders['value'].min()):,} to {int(orders['value'].max()):,}, reported by government agencies "
+        "(filled marks), community groups and the press (open marks) between "
         f"{orders['period_end'].dt.year.min()} and {orders['period_end'].dt.year.max()}."
     )
     return alt.vconcat(
@@ -456,11 +497,18 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
     base = alt.Chart().encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         y=alt.Y("value:Q", title="count"),
+        # What is counted by colour AND shape (a black-and-white copy keeps the shapes); the targeted
+        # group by how solid the mark is, which a grey copy keeps too.
         color=alt.Color(
             "what:N", legend=alt.Legend(orient="bottom", title="What is counted", labelLimit=400, columns=1)
         ),
         shape=alt.Shape(
-            "group:N", legend=alt.Legend(orient="bottom", title="Targeted group", labelLimit=400, columns=1)
+            "what:N", legend=alt.Legend(orient="bottom", title="What is counted", labelLimit=400, columns=1)
+        ),
+        opacity=alt.Opacity(
+            "group:N",
+            scale=alt.Scale(range=[1.0, 0.5, 0.25]),
+            legend=alt.Legend(orient="bottom", title="Targeted group", labelLimit=400, columns=1),
         ),
         tooltip=[
             alt.Tooltip("collector:N", title="Collector"),

@@ -176,7 +176,18 @@ class DeckPlan:
             lines, chart, check = self._lines(cell)
             part = self._part_of(cell.number)
             heading = cell.cell_type == "markdown" and bool(_HEADING.match(cell.source))
-            starts = (
+            # A chart stays with the heading and the few lines that introduce it, even when its cell is
+            # tagged ``slide``: every chart slide has its heading.
+            introduced = (
+                chart
+                and blocks
+                and blocks[-1].part == part
+                and blocks[-1].heading
+                and not blocks[-1].chart
+                and not blocks[-1].prompt_only
+                and blocks[-1].lines <= CAPACITY - CHART_LINES
+            )
+            starts = not introduced and (
                 not blocks
                 or heading
                 or "slide" in cell.tags

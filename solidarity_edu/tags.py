@@ -13,6 +13,7 @@ TAGS: dict[str, str] = {
     "answer-key": "model answers and discussion guidance: in the teacher guide and the slides' speaker notes",
     "prompt": "a question the learner answers in a widget; printed with ruled space on the worksheet",
     "content-note": "a content note before hard material; shown everywhere, styled as a notice",
+    "transcription": "a public-domain document transcribed word for word (archive and copy named); shown everywhere, set like a posted notice",
     "slide": "starts a new slide",
     "subslide": "starts a new vertical slide",
     "fragment": "appears on the slide step by step",

@@ -178,3 +178,39 @@ def test_dataset_chart_captions_state_the_numbers_they_draw():
     assert f"from {len({r['collector'] for r in rows})} collectors" in incidents["description"]
     years = sorted(r["date"][:4] for r in rows)
     assert f"{years[0]} to {years[-1]}" in incidents["description"]
+
+
+def _units(node, found=None):
+    """Every single-view spec (a dict with a mark) of a chart, with the layer it sits in."""
+    found = [] if found is None else found
+    if isinstance(node, dict):
+        if "layer" in node:
+            for child in node["layer"]:
+                found.append((child, node["layer"]))
+        for key, value in node.items():
+            if key not in {"datasets", "data", "config"}:
+                _units(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _units(value, found)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_print_charts_survive_a_black_and_white_copy(name):
+    """Issue 12, item 5: a series told apart by colour is also told apart by shape (or named by a text
+    label next to it), so a greyscale photocopy keeps every series apart."""
+    spec = BUILDERS[name]().to_dict()
+    units = _units(spec) or [(spec, [spec])]
+    checked = 0
+    for unit, layer in units:
+        color = (unit.get("encoding") or {}).get("color") or {}
+        if not color.get("field") or color.get("type", "nominal") not in {"nominal", "ordinal"}:
+            continue
+        field = color["field"]
+        shape = (unit.get("encoding") or {}).get("shape") or {}
+        labelled = any(((u.get("encoding") or {}).get("text") or {}).get("field") == field for u in layer)
+        assert shape.get("field") == field or labelled, f"{name}: colour by {field!r} with no shape or label"
+        checked += 1
+    if name not in {"course_map", "camps_map"}:  # one colour each: nothing to tell apart
+        assert checked >= 1, f"{name}: no series found to check"
