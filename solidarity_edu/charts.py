@@ -312,9 +312,14 @@ def timeline(
             alt.Tooltip("source:N", title="Source"),
         ],
     )
-    names = base.mark_text(align="left", dx=9, fontSize=12, fontWeight="bold", limit=200).encode(text="label:N")
+    name_style = {"align": "left", "dx": 9, "fontSize": 12, "fontWeight": "bold", "limit": 200}
+    # A white outline under each name keeps it readable where it crosses other marks.
+    halo = base.mark_text(**name_style, stroke="#ffffff", strokeWidth=5, strokeJoin="round", aria=False).encode(
+        text="label:N"
+    )
+    names = base.mark_text(**name_style).encode(text="label:N")
     return (
-        alt.layer(points, names, title=title or alt.Undefined, description=description)
+        alt.layer(points, halo, names, title=title or alt.Undefined, description=description)
         .add_params(community, kind)
         .transform_filter(
             f"(community == '{ANY}' || indexof(datum.community_key, '|' + community + '|') >= 0)"

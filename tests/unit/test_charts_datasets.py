@@ -84,7 +84,7 @@ def test_timeline_names_its_key_events_on_the_chart():
     spec = charts.timeline(ids=ids).to_dict()
     rows = spec["datasets"][spec["data"]["name"]]
     assert sorted(r["label"] for r in rows if r["label"]) == sorted(r["event"] for r in rows)
-    assert spec["layer"][1]["mark"]["type"] == "text"
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["point", "text", "text"]
     with pytest.raises(ChartError, match="not one of the events"):
         charts.timeline(ids=ids, label=["scott-act-1888"])
 
