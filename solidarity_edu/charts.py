@@ -9,6 +9,7 @@ Vega-Lite 6 specs; the charts built here only use features that Vega-Lite 5 draw
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import altair as alt
@@ -139,77 +140,190 @@ def _year_span(frame: pd.DataFrame) -> str:
     return str(first) if first == last else f"{first} to {last}"
 
 
+KIND_LABELS = {
+    "law": "Law",
+    "court-ruling": "Court ruling",
+    "executive-action": "Executive action",
+    "policy": "Policy",
+    "violence": "Violence",
+    "report": "Report",
+    "migration": "Migration",
+    "resistance": "Resistance",
+    "organizing": "Organizing",
+    "solidarity": "Solidarity",
+    "redress": "Redress",
+    "commemoration": "Commemoration",
+}
+COMMUNITY_LABELS = {
+    "all": "All Asian Americans",
+    "asian-american": "Asian American",
+    "south-asian": "South Asian",
+    "southeast-asian": "Southeast Asian",
+    "latinx": "Latinx",
+}
+ANY = "any"  # the menus' "show everything" value (no community or kind is called this)
+_TITLE_SPAN = re.compile(r",?\s*\(?\d{4}\s*(?:-|–|to)\s*\d{4}\)?\s*$")
+
+
+def community_label(slug: str) -> str:
+    """How a menu or a legend names a community: ``"south-asian"`` -> ``"South Asian"``."""
+    return COMMUNITY_LABELS.get(slug) or " ".join(w.capitalize() for w in slug.split("-"))
+
+
+def kind_label(slug: str) -> str:
+    """How a legend or a menu names a kind of event: ``"court-ruling"`` -> ``"Court ruling"``."""
+    return KIND_LABELS.get(slug) or slug.replace("-", " ").capitalize()
+
+
+LABEL_PX_PER_CHAR = 11  # a name in bold 20 px type on a slide, per character (the widest theme)
+LABEL_MAX_PX = 240
+PLOT_PX = 760
+
+
+def _place_labels(frame: pd.DataFrame, dates: pd.Series) -> None:
+    """Move named events to the sub-row (slot) where their name does not run into another name.
+
+    Names are drawn to the right of their mark; two names collide when they share a row and a slot and
+    the first one is still running when the second begins. Greedy, in time order; unnamed events keep
+    their slots (marks may touch, names may not)."""
+    first, last = dates.min(), dates.max()
+    span = max((last - first).days, 1)
+    ends: dict[tuple[str, int], float] = {}
+    for index in frame.index[frame["label"] != ""]:
+        x = (dates.loc[index] - first).days / span * PLOT_PX
+        width = min(len(frame.at[index, "label"]) * LABEL_PX_PER_CHAR, LABEL_MAX_PX) + 14
+        row = frame.at[index, "row"]
+        free = [s for s in range(4) if ends.get((row, s), -1e9) < x]
+        slot = free[0] if free else min(range(4), key=lambda s: ends.get((row, s), -1e9))
+        frame.at[index, "slot"] = slot
+        ends[(row, slot)] = x + width
+
+
 def timeline(
     era: str | list[str] | None = None,
     ids: list[str] | None = None,
     start: int | None = None,
     end: int | None = None,
     title: str | None = None,
-) -> alt.Chart:
+    label: list[str] | None = None,
+) -> alt.LayerChart:
     """An interactive timeline of events from data/timeline.
 
     The upper row holds acts of resistance, organizing, redress and solidarity; the lower row what
     governments and attackers did. Hover a point for its summary and source; the menus below the chart
-    filter by community and kind. Example: ``timeline(era="incarceration")``.
+    filter by community and kind. The events in ``label`` (event ids; by default every event of a
+    short timeline chosen with ``ids``) are named on the chart itself, so a room watching a projector
+    can read them. A year range at the end of ``title`` is replaced by the span of the events drawn,
+    so title and chart cannot disagree. Example: ``timeline(era="incarceration", label=["eo-9066"])``.
     """
     from .events import ACTION_LANE, ERA_LABELS, RESISTANCE_LANE, format_date, select_events
 
     events = select_events(era, ids, start, end)
+    if label is None:
+        label = list(ids) if ids is not None and len(ids) <= 10 else []
+    unknown = sorted(set(label) - set(events["id"].astype(str)))
+    if unknown:
+        raise ChartError(
+            f"timeline(label=...): {unknown[0]!r} is not one of the events this timeline draws; "
+            "label only events the chart shows (see data/timeline/timeline.csv for ids)"
+        )
     frame = pd.DataFrame(
         {
             "date": events["date"].dt.strftime("%Y-%m-%d"),
             "when": [format_date(d, p) for d, p in zip(events["date"], events["date_precision"], strict=True)],
             "event": events["title"].astype(str),
             "summary": events["summary"].astype(str),
-            "kind": events["kind"].astype(str),
-            "communities": events["communities"].map(", ".join),
+            "kind": events["kind"].astype(str).map(kind_label),
+            "communities": events["communities"].map(lambda cs: ", ".join(community_label(c) for c in cs)),
             "community_key": events["communities"].map(lambda c: "|" + "|".join(c) + "|"),
             "row": [RESISTANCE_LANE if r else ACTION_LANE for r in events["is_resistance"]],
             "source": events["sources"].map(lambda s: s[0]),
+            "label": [
+                str(t) if str(i) in set(label) else "" for i, t in zip(events["id"], events["title"], strict=True)
+            ],
         }
     )
     frame["slot"] = frame.groupby("row").cumcount() % 4
+    _place_labels(frame, events["date"])
     communities = sorted({c for cs in events["communities"] for c in cs})
-    kinds = sorted(set(frame["kind"]))
+    present = [k for k in KIND_STYLE if k in set(events["kind"])]
     community = alt.param(
-        name="community", value="all", bind=alt.binding_select(options=["all", *communities], name="Community ")
+        name="community",
+        value=ANY,
+        bind=alt.binding_select(
+            options=[ANY, *communities],
+            labels=["All communities", *[community_label(c) for c in communities]],
+            name="Community ",
+        ),
     )
-    kind = alt.param(name="kind", value="all", bind=alt.binding_select(options=["all", *kinds], name="Kind "))
+    kind = alt.param(
+        name="kind",
+        value=ANY,
+        bind=alt.binding_select(
+            options=[ANY, *[kind_label(k) for k in present]],
+            labels=["All kinds", *[kind_label(k) for k in present]],
+            name="Kind ",
+        ),
+    )
     eras = [era] if isinstance(era, str) else list(era or [])
     scope = "; ".join(ERA_LABELS[e] for e in eras) if eras else "selected events"
     resisting = int(events["is_resistance"].sum())
+    acting = len(events) - resisting
+    rows = []
+    if resisting:
+        rows.append(f"{resisting} acts of resistance, organizing, redress or solidarity")
+    if acting:
+        rows.append(f"{acting} laws, rulings, government actions or acts of violence")
+    layout = "in two rows: " if resisting and acting else "in one row: "
     description = (
-        f"Timeline of {len(events)} events, {_year_span(events)} ({scope}). The upper row shows the "
-        f"{resisting} acts of resistance, organizing, redress or solidarity; the lower row shows laws, "
-        "rulings, government actions and violence."
+        f"Timeline of {len(events)} events, {_year_span(events)} ({scope}), " + layout + " and ".join(rows) + "."
     )
+    if label:
+        description += f" {len(label)} key event{'s are' if len(label) != 1 else ' is'} named on the chart."
+    if title:
+        title = _TITLE_SPAN.sub("", title).strip() + f", {_year_span(events)}"
+    rows_sort = [r for r in (RESISTANCE_LANE, ACTION_LANE) if r in set(frame["row"])]
+    years = events["date"].max().year - events["date"].min().year
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50) if years / s <= 10), 100)
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "date:T",
+            title=None,
+            axis=alt.Axis(format="%Y", labelAngle=0, tickCount={"interval": "year", "step": step}),
+        ),
+        y=alt.Y("row:N", title=None, sort=rows_sort, axis=alt.Axis(labelLimit=300)),
+        yOffset=alt.YOffset("slot:O"),
+    )
+    points = base.mark_point(filled=True, size=140, opacity=0.9).encode(
+        color=alt.Color(
+            "kind:N",
+            scale=alt.Scale(domain=[kind_label(k) for k in present], range=[KIND_STYLE[k][0] for k in present]),
+            legend=alt.Legend(orient="bottom", columns=4, title="Kind of event"),
+        ),
+        shape=alt.Shape(
+            "kind:N",
+            scale=alt.Scale(domain=[kind_label(k) for k in present], range=[KIND_STYLE[k][1] for k in present]),
+        ),
+        tooltip=[
+            alt.Tooltip("when:N", title="When"),
+            alt.Tooltip("event:N", title="Event"),
+            alt.Tooltip("summary:N", title="What happened"),
+            alt.Tooltip("communities:N", title="Communities"),
+            alt.Tooltip("source:N", title="Source"),
+        ],
+    )
+    name_style = {"align": "left", "dx": 9, "fontSize": 12, "fontWeight": "bold", "limit": 200}
+    # A white outline under each name keeps it readable where it crosses other marks.
+    halo = base.mark_text(**name_style, stroke="#ffffff", strokeWidth=5, strokeJoin="round", aria=False).encode(
+        text="label:N"
+    )
+    names = base.mark_text(**name_style).encode(text="label:N")
     return (
-        alt.Chart(frame, title=title or alt.Undefined, description=description)
-        .mark_point(filled=True, size=140, opacity=0.9)
-        .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount="year")),
-            y=alt.Y("row:N", title=None, sort=[RESISTANCE_LANE, ACTION_LANE], axis=alt.Axis(labelLimit=300)),
-            yOffset=alt.YOffset("slot:O"),
-            color=alt.Color(
-                "kind:N",
-                scale=alt.Scale(domain=list(KIND_STYLE), range=[c for c, _ in KIND_STYLE.values()]),
-                legend=alt.Legend(orient="bottom", columns=4, title="Kind of event"),
-            ),
-            shape=alt.Shape(
-                "kind:N", scale=alt.Scale(domain=list(KIND_STYLE), range=[s for _, s in KIND_STYLE.values()])
-            ),
-            tooltip=[
-                alt.Tooltip("when:N", title="When"),
-                alt.Tooltip("event:N", title="Event"),
-                alt.Tooltip("summary:N", title="What happened"),
-                alt.Tooltip("communities:N", title="Communities"),
-                alt.Tooltip("source:N", title="Source"),
-            ],
-        )
+        alt.layer(points, halo, names, title=title or alt.Undefined, description=description)
         .add_params(community, kind)
         .transform_filter(
-            "(community == 'all' || indexof(datum.community_key, '|' + community + '|') >= 0)"
-            " && (kind == 'all' || datum.kind == kind)"
+            f"(community == '{ANY}' || indexof(datum.community_key, '|' + community + '|') >= 0)"
+            f" && (kind == '{ANY}' || datum.kind == kind)"
         )
         .properties(width=640, height=220)
     )
@@ -295,7 +409,9 @@ def removals_chart() -> alt.VConcatChart:
         return pd.DataFrame(
             {
                 "date": rows["period_end"].dt.strftime("%Y-%m-%d"),
-                "country": rows["country"].astype(str).str.replace("cambodia-laos-vietnam", "all three"),
+                "country": rows["country"]
+                .astype(str)
+                .map(lambda c: "All three" if c == "cambodia-laos-vietnam" else c.capitalize()),
                 "value": rows["value"].astype(int),
                 "label": qualifier + rows["value"].map("{:,}".format),
                 "reporter": rows["reporter"].astype(str),
@@ -303,12 +419,24 @@ def removals_chart() -> alt.VConcatChart:
             }
         )
 
+    countries = ["Cambodia", "Laos", "Vietnam", "All three"]
+    country_scale = {
+        "color": alt.Scale(domain=countries, range=[PALETTE[0], PALETTE[1], PALETTE[2], "#000000"]),
+        "shape": alt.Scale(domain=countries, range=["circle", "square", "triangle-up", "diamond"]),
+    }
+
     def panel(rows: pd.DataFrame, title: str, y_title: str) -> alt.LayerChart:
+        # Country by colour AND shape (a black-and-white copy keeps the shapes); who reported a figure
+        # by fill: filled for a government agency, open for a community group or the press.
         base = alt.Chart(frame(rows), title=title).encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("value:Q", title=y_title),
-            color=alt.Color("country:N", legend=alt.Legend(orient="bottom", title="Country")),
-            shape=alt.Shape("reporter_type:N", legend=alt.Legend(orient="bottom", title="Reported by")),
+            color=alt.Color(
+                "country:N", scale=country_scale["color"], legend=alt.Legend(orient="bottom", title="Country")
+            ),
+            shape=alt.Shape(
+                "country:N", scale=country_scale["shape"], legend=alt.Legend(orient="bottom", title="Country")
+            ),
             tooltip=[
                 alt.Tooltip("country:N", title="Country"),
                 alt.Tooltip("label:N", title="Figure"),
@@ -316,8 +444,10 @@ def removals_chart() -> alt.VConcatChart:
                 alt.Tooltip("reporter:N", title="Reporter"),
             ],
         )
+        government = "datum.reporter_type == 'government'"
         return (
-            base.mark_point(filled=True, size=110)
+            base.transform_filter(government).mark_point(filled=True, size=110)
+            + base.transform_filter(f"!({government})").mark_point(filled=False, size=110, strokeWidth=2)
             + base.mark_text(dx=8, align="left", fontSize=11).encode(text="label:N")
         ).properties(width=600, height=190)
 
@@ -325,8 +455,8 @@ def removals_chart() -> alt.VConcatChart:
         f"Two panels of published figures for Cambodia, Laos and Vietnam. Top: {len(yearly)} yearly counts of "
         f"removals, between {int(yearly['value'].min())} and {int(yearly['value'].max())} a year. Bottom: "
         f"{len(orders)} counts of people with final orders of removal, from "
-        f"{int(orders['value'].min()):,} to {int(orders['value'].max()):,}, reported by government agencies, "
-        "community groups and the press between "
+        f"{int(orders['value'].min()):,} to {int(orders['value'].max()):,}, reported by government agencies "
+        "(filled marks), community groups and the press (open marks) between "
         f"{orders['period_end'].dt.year.min()} and {orders['period_end'].dt.year.max()}."
     )
     return alt.vconcat(
@@ -354,15 +484,17 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
         {
             "date": data["period_end"].dt.strftime("%Y-%m-%d"),
             "collector": collector,
-            "what": data["measure"].astype(str).str.replace("-", " "),
-            "group": data["target_group"].map(", ".join),
+            "what": data["measure"].astype(str).str.replace("-", " ").str.capitalize(),
+            "group": data["target_group"].map(
+                lambda gs: ", ".join("-".join(w.capitalize() for w in g.split("-")) for g in gs)
+            ),
             "value": data["value"].astype(int),
             "label": data["value"].map("{:,}".format),
             "release": data["release"].astype(str),
         }
     )
     description = (
-        f"Counts of {', '.join(sorted(wanted))} hate incidents or crimes from {frame['collector'].nunique()} "
+        f"Counts of {', '.join(sorted('-'.join(w.capitalize() for w in g.split('-')) for g in wanted))} hate incidents or crimes from {frame['collector'].nunique()} "
         f"collectors ({', '.join(sorted(frame['collector'].unique()))}), {frame['date'].min()[:4]} to "
         f"{frame['date'].max()[:4]}, one panel each with its own scale, because each collector counts "
         "something different."
@@ -370,11 +502,18 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
     base = alt.Chart().encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         y=alt.Y("value:Q", title="count"),
+        # What is counted by colour AND shape (a black-and-white copy keeps the shapes); the targeted
+        # group by how solid the mark is, which a grey copy keeps too.
         color=alt.Color(
             "what:N", legend=alt.Legend(orient="bottom", title="What is counted", labelLimit=400, columns=1)
         ),
         shape=alt.Shape(
-            "group:N", legend=alt.Legend(orient="bottom", title="Targeted group", labelLimit=400, columns=1)
+            "what:N", legend=alt.Legend(orient="bottom", title="What is counted", labelLimit=400, columns=1)
+        ),
+        opacity=alt.Opacity(
+            "group:N",
+            scale=alt.Scale(range=[1.0, 0.5, 0.25]),
+            legend=alt.Legend(orient="bottom", title="Targeted group", labelLimit=400, columns=1),
         ),
         tooltip=[
             alt.Tooltip("collector:N", title="Collector"),

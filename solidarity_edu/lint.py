@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from .course import Course, Lesson
+from .deck import MINUTES_PER_SLIDE, DeckPlan, slide_budget
 from .errors import DatasetError, NotebookError
 from .lesson import PARTS_TAG, PROMPT_DATA_TAG, SOURCES_TAG, LessonModel, Problem, heading_text, read_lesson
 from .sources import WEAK, HostRating, host_of, rate, read_host_list
@@ -173,6 +174,29 @@ def _parts(model: LessonModel, lesson: Lesson | None) -> list[Problem]:
     return problems
 
 
+def _slide_budget(model: LessonModel, lesson: Lesson | None) -> list[Problem]:
+    """At most one slide per 1.5 minutes of each audience's time (the deck the build makes)."""
+    if lesson is None or not model.parts:
+        return []
+    problems = []
+    for audience in lesson.audiences:
+        minutes = lesson.duration_minutes.get(audience)
+        if not minutes:
+            continue
+        count, budget = len(DeckPlan(model, audience).slides), slide_budget(minutes)
+        if count > budget:
+            problems.append(
+                Problem(
+                    model.path,
+                    None,
+                    f"the {audience} slides would have {count} slides for {minutes} minutes; the most is {budget} "
+                    f"(one per {MINUTES_PER_SLIDE:g} minutes): shorten text, join short sections under one "
+                    "heading, or move remarks for the teacher into a 'facilitator' cell",
+                )
+            )
+    return problems
+
+
 def host_list(course: Course) -> tuple[dict[str, HostRating], Problem | None]:
     """The source-quality list of the course's project (data/source-hosts next to notebooks/): the
     hosts, or no hosts and the problem that kept it from being read."""
@@ -323,6 +347,7 @@ def lint_lesson(
     problems += model.all_problems()
     problems += _prompts(model, seen_ids)
     problems += _parts(model, lesson)
+    problems += _slide_budget(model, lesson)
     if hosts is None:
         hosts, trouble = host_list(course)
         problems += [trouble] if trouble else []

@@ -10,9 +10,10 @@ from __future__ import annotations
 TAGS: dict[str, str] = {
     "parameters": "papermill parameters (the audience); kept in student notebooks, hidden elsewhere",
     "facilitator": "facilitator notes, timing, care notes: speaker notes in slides, shown in the guide only",
-    "answer-key": "model answers and discussion guidance: shown in the teacher guide only",
+    "answer-key": "model answers and discussion guidance: in the teacher guide and the slides' speaker notes",
     "prompt": "a question the learner answers in a widget; printed with ruled space on the worksheet",
     "content-note": "a content note before hard material; shown everywhere, styled as a notice",
+    "transcription": "a public-domain document transcribed word for word (archive and copy named); shown everywhere, set like a posted notice",
     "slide": "starts a new slide",
     "subslide": "starts a new vertical slide",
     "fragment": "appears on the slide step by step",
@@ -46,7 +47,8 @@ DATA_TAGS = {"prompt-data", "parts", "sources"}
 _REMOVED: dict[str, set[str]] = {
     "student": {"facilitator", "answer-key", "remove-cell", "print-only", *DATA_TAGS},
     "worksheet": {"parameters", "facilitator", "answer-key", "remove-cell", "screen-only", "skip", *DATA_TAGS},
-    "slides": {"parameters", "answer-key", "remove-cell", "print-only", "skip", *DATA_TAGS},
+    # Answer keys stay in the slides as speaker notes: the teacher reveals and discusses them.
+    "slides": {"parameters", "remove-cell", "print-only", "skip", *DATA_TAGS},
     "guide": {"parameters", "remove-cell", "screen-only", *DATA_TAGS},
 }
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 
 from .. import __version__, pagestyle
+from ..deck import DeckPlan
 from ..lesson import LessonModel, lesson_key
 from . import assets
 from .bibliography import csl_json, expand_sources
@@ -129,11 +130,11 @@ def page_html(executed: nbformat.NotebookNode, ctx: LessonContext, kind: str) ->
     return body
 
 
-def slides_html(executed: nbformat.NotebookNode, ctx: LessonContext) -> str:
-    """reveal.js slides in one self-contained file."""
+def slides_html(executed: nbformat.NotebookNode, ctx: LessonContext, plan: DeckPlan) -> str:
+    """reveal.js slides in one self-contained file, shaped by the deck ``plan`` (solidarity_edu.deck)."""
     nb = select_cells(executed, "slides", ctx.audience)
     nb, charts = render_outputs(clear_widget_state(nb), "interactive", ctx.lesson_id)
-    nb = mark_slides(nb)
+    nb = mark_slides(nb, plan)
     resources = _resources(ctx, "slides")
     resources["se"]["chart_runtime"] = vega_runtime() if charts else ""
     body, _ = _slides_exporter().from_notebook_node(nb, resources=resources)
@@ -153,10 +154,11 @@ def export_all(executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Pat
     The ``sources`` cell becomes the full list in the guide and short citations everywhere a student
     looks; sources.json holds the same works as CSL JSON."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    deck = DeckPlan(LessonModel.from_notebook(executed), ctx.audience)  # before the parts cell becomes a table
     executed = expand_parts(executed, ctx.audience, ctx.audience_label, ctx.duration)
     for_students = expand_sources(executed, full=False)
     files = {
-        "slides.html": slides_html(for_students, ctx),
+        "slides.html": slides_html(for_students, ctx, deck),
         "worksheet.html": page_html(for_students, ctx, "worksheet"),
         "guide.html": page_html(expand_sources(executed, full=True), ctx, "guide"),
         "student.ipynb": student_notebook(for_students, ctx),

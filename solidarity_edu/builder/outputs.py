@@ -17,6 +17,7 @@ import re
 
 import nbformat
 
+from ..chart_themes import projection_spec
 from ..errors import BuildError
 from ..tags import CHART_META, VEGA_LITE_MIME, WIDGET_MIME
 from .cache import cached_text
@@ -98,7 +99,9 @@ def static_chart_html(spec: dict, description: str) -> str:
 
 
 def interactive_chart_html(spec: dict, description: str, number: int) -> str:
-    """A placeholder the page's inlined Vega runtime draws into (see vega_runtime)."""
+    """A placeholder the page's inlined Vega runtime draws into (see vega_runtime), with the chart in
+    the projection theme (chart_themes.projection_spec: full width, text read from the back of the room)."""
+    spec = projection_spec(spec)
     spec_id = f"se-chart-spec-{number}"
     data = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
     label = html.escape(description, quote=True)

@@ -1,7 +1,8 @@
 """PNG screenshots of every lesson, so a reviewer sees the whole course at a glance.
 
 For each lesson: the first slide (slides.html opened in Debian's Chromium at 1280x720, saved at half
-size) and page 1 of the printed worksheet and teacher guide (worksheet.pdf / guide.pdf rendered by
+size), its first chart slide and first check slide with the answer revealed (``<id>-slide-chart.png``,
+``<id>-slide-check.png``, when the deck has one) and page 1 of the printed worksheet and teacher guide (worksheet.pdf / guide.pdf rendered by
 poppler's pdftoppm, so the picture is the true printed page). They go to
 exports/screenshots/<lesson-id>-{slides,worksheet,guide}.png, overwriting older ones; exports/index.html
 shows them as thumbnails (see index.py).
@@ -24,6 +25,9 @@ from .pdf import browser
 SCREENSHOTS_DIR = "screenshots"
 # (kind, the export it shows) in the order the index shows them.
 KINDS = (("slides", "slides.html"), ("worksheet", "worksheet.pdf"), ("guide", "guide.pdf"))
+# Slides a reviewer should see besides the first: (kind, CSS selector of the slide). A check is shown
+# with its answer revealed (its fragment shown), as the room sees it after the teacher's key press.
+SLIDE_KINDS = (("slide-chart", "section.se-layout-chart"), ("slide-check", "section[data-se-slide]:has(.se-check)"))
 SLIDE_VIEWPORT = {"width": 1280, "height": 720}
 SLIDE_SCALE = 0.5  # 1280x720 laid out, saved as 640x360
 PDF_DPI = 72  # a US Letter page becomes 612x792
@@ -128,6 +132,25 @@ def _first_slide(page, html: Path, png: Path) -> None:
     os.replace(tmp, png)
 
 
+def _chosen_slide(page, html: Path, selector: str, png: Path) -> bool:
+    """The first slide matching ``selector`` (fragments shown); False when the deck has none."""
+    page.goto(html.resolve().as_uri(), wait_until="load")
+    page.wait_for_function(_READY, timeout=30000)
+    index = page.evaluate(
+        "sel => [...document.querySelectorAll('.reveal .slides > section')].findIndex(s => s.matches(sel))",
+        selector,
+    )
+    if index < 0:
+        png.unlink(missing_ok=True)
+        return False
+    page.evaluate(f"Reveal.slide({index}, 0, 99)")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    tmp = png.with_name(f".{png.name}.tmp.png")
+    page.screenshot(path=str(tmp), animations="disabled", caret="hide")
+    os.replace(tmp, png)
+    return True
+
+
 def take_screenshots(exports: Path, course: Course, audience: str | None = None) -> list[Path]:
     """Write the first slide, worksheet page 1 and guide page 1 of every lesson; return the PNGs written.
 
@@ -141,6 +164,7 @@ def take_screenshots(exports: Path, course: Course, audience: str | None = None)
     out_dir.mkdir(parents=True, exist_ok=True)
     pdftoppm = _pdftoppm()
     written: list[Path] = []
+    extra: list[Path] = []  # a chart slide and a check slide, where the lesson has them
     for _, kind, source, png in jobs:
         if kind != "slides":
             _pdf_page_one(pdftoppm, source, png)
@@ -154,6 +178,11 @@ def take_screenshots(exports: Path, course: Course, audience: str | None = None)
             for source, png in slides:
                 _first_slide(page, source, png)
                 written.append(png)
+            for lesson_id, _, source, _png in [j for j in jobs if j[1] == "slides"]:
+                for kind, selector in SLIDE_KINDS:
+                    target = screenshot_path(exports, lesson_id, kind)
+                    if _chosen_slide(page, source, selector, target):
+                        extra.append(target)
             context.close()
     except BuildError:
         raise
@@ -161,6 +190,7 @@ def take_screenshots(exports: Path, course: Course, audience: str | None = None)
         raise BuildError(f"Chromium could not take the screenshots: {err}") from err
     order = {png: i for i, (_, _, _, png) in enumerate(jobs)}
     written.sort(key=order.__getitem__)
+    written += extra
     # Which version the pictures show, for the index's alt text and captions.
     label = course.audiences[audience].label
     (out_dir / AUDIENCE_FILE).write_text(f"{label}\n", encoding="utf-8")

@@ -9,14 +9,17 @@ puts a new output in the cell's new list instead.
 from __future__ import annotations
 
 import copy
-import re
+import functools
+from pathlib import Path
 
+import jinja2
 import nbformat
 
+from ..deck import CHECK_KINDS, DeckPlan, Slide
+from ..errors import BuildError
 from ..lesson import METADATA_KEY, LessonModel, source_numbers
+from ..prompts import Prompt
 from ..tags import cell_tags, keeps
-
-_HEADING = re.compile(r"^\s{0,3}#{1,2}\s", re.MULTILINE)
 
 
 def copy_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -100,33 +103,160 @@ def student_copy(nb: nbformat.NotebookNode, audience: str) -> nbformat.NotebookN
     return strip_for_student(select_cells(embed_prompt_data(nb), "student", audience), audience)
 
 
-def mark_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Turn tags into reveal.js structure.
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+SLIDE_PARTS = Path(__file__).parent / "templates" / "slide_parts"
 
-    ``slide``/``subslide``/``fragment`` tags start slides; without them, a markdown cell that opens
-    with a level-1 or level-2 heading starts a new slide, and so does every prompt (a question gets a
-    slide of its own for discussion). ``facilitator`` cells become speaker notes.
+
+@functools.lru_cache(maxsize=1)
+def _slide_parts() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SLIDE_PARTS)),
+        autoescape=False,  # the HTML template escapes with |e; the notes are Markdown nbconvert renders
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+
+
+def check_html(prompt: Prompt) -> str:
+    """A check or scenario as a slide shows it: lettered options, the answer as a fragment."""
+    if prompt.kind == "choose":
+        correct = [prompt.answer] if prompt.answer in prompt.options else []
+        label, reveal_label = "Check", "Answer"
+    elif prompt.kind == "scenario":
+        correct = [b for b in prompt.best if b in prompt.options]
+        label, reveal_label = "Scenario", "Strongest choice" + ("s" if len(correct) > 1 else "")
+    else:
+        correct, label, reveal_label = [], "Put in order", "Order"
+    feedback = ""
+    if len(correct) == 1:
+        feedback = (prompt.feedback or {}).get(correct[0], "") or (correct[0] if prompt.kind == "choose" else "")
+    return (
+        _slide_parts()
+        .get_template("check.html.j2")
+        .render(
+            prompt=prompt,
+            label=label,
+            letters=LETTERS,
+            correct=correct,
+            correct_letters=", ".join(LETTERS[prompt.options.index(c)] for c in correct),
+            reveal_label=reveal_label,
+            reveal_feedback=feedback,
+        )
+        .strip()
+    )
+
+
+def _notes_markdown(plan: DeckPlan, slide: Slide, prompts: list[Prompt]) -> str:
+    planned = plan.plan[slide.part - 1] if plan.plan else None
+    return (
+        _slide_parts()
+        .get_template("notes.md.j2")
+        .render(
+            plan_size=len(plan.plan),
+            first_of_part=plan.first_slide_of_part(slide),
+            part_index=slide.part,
+            part=planned.part if planned else None,
+            minutes=planned.minutes if planned else 0,
+            checks=[p for p in prompts if p.kind in CHECK_KINDS],
+            reflections=[p for p in prompts if p.kind not in CHECK_KINDS],
+            letters=LETTERS,
+        )
+        .strip()
+    )
+
+
+def mark_slides(nb: nbformat.NotebookNode, plan: DeckPlan) -> nbformat.NotebookNode:
+    """Order and mark the cells of a slides notebook as the deck ``plan`` says (see solidarity_edu.deck).
+
+    ``nb`` holds the cells the slides keep, with their charts and forms already rendered. Each cell gets
+    ``metadata.se_deck``, which the se_slides template reads: ``slide`` (number, part, layout) on a
+    slide's first cell, ``column`` where a column starts, ``notes`` on the first speaker-note cell and
+    ``end`` on a slide's last cell. Checks and scenarios are redrawn with lettered options and a
+    fragment that reveals the answer; each slide gets a note naming its part and minutes (and the
+    answer of a check on it) before the lesson's own facilitator notes and answer keys.
     """
     out = copy_notebook(nb)
-    first = True
+    by_id: dict[str, list[nbformat.NotebookNode]] = {}
     for cell in out.cells:
-        tags = cell_tags(cell)
-        if "facilitator" in tags:
-            slide_type = "notes"
-        elif "slide" in tags:
-            slide_type = "slide"
-        elif "subslide" in tags:
-            slide_type = "subslide"
-        elif "fragment" in tags:
-            slide_type = "fragment"
-        elif (cell.cell_type == "markdown" and _HEADING.match(cell.source)) or "prompt" in tags:
-            slide_type = "slide"
-        else:
-            slide_type = "-"
-        if first and slide_type != "notes":
-            slide_type, first = "slide", False
-        cell.metadata["slideshow"] = {"slide_type": slide_type}
+        by_id.setdefault(str(cell.get("id", "")), []).append(cell)
+    ids = {c.number: c.id for c in plan.model.cells}
+    placed: set[int] = set()
+
+    def cells_of(numbers: tuple[int, ...], groups: tuple[int, ...] = ()) -> list[nbformat.NotebookNode]:
+        found = []
+        for number in numbers:
+            cell_id = ids.get(number, "")
+            matches = list(by_id.get(cell_id, []))
+            if groups:
+                # The sources cell becomes one Markdown cell per group: "<id>", "<id>-2", ...
+                names = [cell_id if g == 0 else f"{cell_id}-{g + 1}" for g in groups]
+                matches = [c for name in names for c in by_id.get(name, [])]
+            for cell in matches:
+                if id(cell) not in placed:
+                    placed.add(id(cell))
+                    found.append(cell)
+        return found
+
+    ordered: list[nbformat.NotebookNode] = []
+    for slide in plan.slides:
+        main, side, notes = cells_of(slide.cells, slide.groups), cells_of(slide.side), cells_of(slide.notes)
+        if not main and not side:
+            continue
+        prompts = [plan.prompts[n] for n in (*slide.cells, *slide.side) if n in plan.prompts]
+        for cell in (*main, *side):
+            prompt = plan.prompts.get(cell.metadata.get("source_cell"))
+            if cell.cell_type == "code" and prompt is not None and prompt.kind in CHECK_KINDS:
+                html_text = check_html(prompt)
+                cell.outputs = [
+                    nbformat.v4.new_output("display_data", data={"text/html": html_text, "text/plain": prompt.question})
+                ]
+        text = _notes_markdown(plan, slide, prompts)
+        generated = []
+        if text:
+            note = nbformat.v4.new_markdown_cell(text, metadata={"tags": ["facilitator"]})
+            note.id = f"se-note-{slide.number}"
+            generated.append(note)
+        cells = [*main, *side, *generated, *notes]
+        for cell in cells:
+            cell.metadata["se_deck"] = {}
+            cell.metadata.pop("slideshow", None)
+        first = cells[0].metadata["se_deck"]
+        first["slide"] = {
+            "number": slide.number,
+            "part": slide.part,
+            "layout": slide.layout,
+            "dense": slide.dense,
+            "badge": _badge(plan, slide),
+        }
+        if side:
+            first["column"] = "main"
+            side[0].metadata["se_deck"]["column"] = "side"
+        last_shown = (side or main)[-1].metadata["se_deck"]
+        last_shown["end_column"] = bool(side)
+        if generated or notes:
+            (generated or notes)[0].metadata["se_deck"]["notes"] = True
+        cells[-1].metadata["se_deck"]["end"] = True
+        cells[-1].metadata["se_deck"]["end_notes"] = bool(generated or notes)
+        ordered += cells
+    leftover = [c for c in out.cells if id(c) not in placed]
+    if leftover and ordered:
+        names = ", ".join(str(c.get("id")) for c in leftover)
+        raise BuildError(
+            f"cells {names} are in the slides but in no slide of the deck plan; give each cell a unique id "
+            "(open the notebook in JupyterLab and save it) and report this if it persists"
+        )
+    out.cells = ordered
     return out
+
+
+def _badge(plan: DeckPlan, slide: Slide) -> str:
+    """The activity label on a part's first slide when the part is not whole-class: "Pairs, 12 minutes"."""
+    if not plan.plan or not plan.first_slide_of_part(slide):
+        return ""
+    planned = plan.plan[slide.part - 1]
+    if planned.part.grouping == "whole class":
+        return ""
+    return f"{planned.part.grouping.capitalize()}, {planned.minutes} minutes"
 
 
 def clear_widget_state(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 from conftest import run_build
@@ -58,13 +59,36 @@ def test_guide_shows_keys_and_facilitator_notes(fixture_build):
     assert "course_map(audience)" not in html
 
 
-def test_slides_have_speaker_notes_no_keys_and_inlined_assets(fixture_build):
+def test_slides_have_speaker_notes_keys_only_in_notes_and_inlined_assets(fixture_build):
     _, exports, _ = fixture_build
     html = (exports / "01-alpha/high-school/slides.html").read_text()
     assert '<aside class="notes">' in html and FACILITATOR_MARKER in html
-    assert ANSWER_MARKER not in html
+    # The answer key is for the teacher at the front of the room: in the speaker notes, never on a slide.
+    shown = re.sub(r'<aside class="notes">.*?</aside>', "", html, flags=re.S)
+    assert ANSWER_MARKER in html and ANSWER_MARKER not in shown
     assert "Reveal.initialize" in html and "vegaEmbed" in html
     assert "from solidarity_edu import" not in html
+
+
+def test_every_slide_names_its_number_and_the_part_of_the_lesson_plan_it_belongs_to(fixture_build):
+    """The contract the teacher guide reads: top-level sections carry data-se-slide (1..n) and
+    data-se-part (1-based, in the order of LessonModel.plan(audience)); each part's first slide has
+    its minutes in the speaker notes."""
+    course, exports, _ = fixture_build
+    from solidarity_edu.lesson import read_lesson
+
+    for audience in ("high-school", "community"):
+        html = (exports / "01-alpha" / audience / "slides.html").read_text()
+        sections = re.findall(r'<section class="se-slide[^"]*" data-se-slide="(\d+)" data-se-part="(\d+)">', html)
+        plan = read_lesson(course.parent / "01-alpha.ipynb").plan(audience)
+        assert [int(n) for n, _ in sections] == list(range(1, len(sections) + 1))
+        parts = [int(p) for _, p in sections]
+        assert parts == sorted(parts) and set(parts) == set(range(1, len(plan) + 1)), parts
+        bodies = re.split(r'<section class="se-slide', html)[1:]
+        for index, planned in enumerate(plan, start=1):
+            first = bodies[parts.index(index)]
+            notes = re.search(r'<aside class="notes">(.*?)</aside>', first, flags=re.S).group(1)
+            assert f"{planned.minutes} minutes" in notes and planned.part.name in notes
 
 
 def test_audience_tags_choose_cells(fixture_build):

@@ -8,7 +8,7 @@ from solidarity_edu.tags import FORMATS, keeps, known_tags
 CONTRACT = {
     "parameters": {"student"},
     "facilitator": {"slides", "guide"},
-    "answer-key": {"guide"},
+    "answer-key": {"slides", "guide"},  # in the slides, as speaker notes only
     "prompt": {"student", "worksheet", "slides", "guide"},
     "hide-input": {"student", "worksheet", "slides", "guide"},
     "remove-cell": set(),
