@@ -205,7 +205,7 @@ def test_prompt_ids_are_unique_across_the_course(tmp_path):
 
 # -- parts -------------------------------------------------------------------------------------------
 
-PARTS_CELL = 12  # the fixture's parts cell
+PARTS_CELL = 15  # the fixture's parts cell
 
 
 def _with_parts(tmp_path, text: str):
