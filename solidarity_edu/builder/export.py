@@ -157,7 +157,7 @@ def student_notebook(executed: nbformat.NotebookNode, ctx: LessonContext) -> str
 
 def worksheet_html(executed: nbformat.NotebookNode, ctx: LessonContext) -> str:
     """The handout (see builder/handout.py), designed from the lesson model, not from its cells."""
-    model = LessonModel.from_notebook(executed)
+    model = LessonModel.from_notebook(executed, f"{ctx.lesson_id}.ipynb")
     audiences = ctx.audiences or (ctx.audience,)
     return handout_html(model, _resources(ctx, "worksheet")["se"], ctx.audience, audiences)
 

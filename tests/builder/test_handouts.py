@@ -59,13 +59,19 @@ def _lines(pdf) -> tuple[list[Line], list[float]]:
     return lines, heights
 
 
-def _find(lines: list[Line], text: str, first: bool = True) -> Line:
-    """The line holding the first (or last) few words of ``text``."""
+def _find(lines: list[Line], text: str, first: bool = True, after: Line | None = None) -> Line:
+    """The line holding the first (or the last) few words of ``text`` (they may wrap onto the next line),
+    looking from the line ``after`` on when given."""
     words = _norm(text).split()
     probe = " ".join(words[:4] if first else words[-3:])
-    for line in lines:
+    start = lines.index(after) if after is not None else 0
+    for index in range(start, len(lines)):
+        line = lines[index]
         if probe in _norm(line.text):
             return line
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if following and following.page == line.page and probe in _norm(f"{line.text} {following.text}"):
+            return line if first else following
     raise AssertionError(f"{probe!r} is not on any line")
 
 
@@ -127,19 +133,24 @@ def test_no_block_is_split_and_no_page_ends_on_a_heading_or_stays_nearly_empty(r
         data = handout_data(read_lesson(lesson.notebook), audience, course.audiences)
         for block in [*data["blocks"], data["exit"]]:
             if block["type"] == "prompt":
-                top, bottom = _find(lines, block["question"]), _find(lines, block["question"], first=False)
+                top = _find(lines, block["question"])
+                bottom = _find(lines, block["question"], first=False, after=top)
                 assert top.page == bottom.page, f"{where}: prompt {block['number']} split"
                 for option in block["options"]:
-                    assert _find(lines, option["text"], first=False).page == top.page, f"{where}: {option['text']!r}"
+                    assert _find(lines, option["text"], first=False, after=top).page == top.page, (
+                        f"{where}: {option['text']!r}"
+                    )
                 if block["lines"]:
                     room = heights[top.page - 1] - BOTTOM_MARGIN_PT - bottom.y_max
                     assert room >= block["lines"] * RULE_PT - 2, f"{where}: prompt {block['number']} lines run over"
             elif block["type"] == "organizer":
-                pages = {_find(lines, label).page for label in block["labels"]} | {_find(lines, block["title"]).page}
+                title = _find(lines, block["title"])
+                pages = {_find(lines, label, after=title).page for label in block["labels"]} | {title.page}
                 assert len(pages) == 1, f"{where}: organizer split"
             else:
                 text = re.sub(r"<[^>]+>", " ", str(block["html"]))
-                assert _find(lines, text).page == _find(lines, text, first=False).page, f"{where}: excerpt split"
+                top = _find(lines, text)
+                assert _find(lines, text, first=False, after=top).page == top.page, f"{where}: excerpt split"
         headings = {"essential question"} | {_norm(b["title"]) for b in data["blocks"] if b["type"] == "organizer"}
         pages = max(line.page for line in lines)
         for page in range(1, pages + 1):
