@@ -1,7 +1,7 @@
 """PNG screenshots of every lesson, so a reviewer sees the whole course at a glance.
 
 For each lesson: the first slide (slides.html opened in Debian's Chromium at 1280x720, saved at half
-size) and page 1 of the printed worksheet and teacher guide (worksheet.pdf / guide.pdf rendered by
+size) and page 1 of the printed handout and teacher guide (worksheet.pdf / guide.pdf rendered by
 poppler's pdftoppm, so the picture is the true printed page). They go to
 exports/screenshots/<lesson-id>-{slides,worksheet,guide}.png, overwriting older ones; exports/index.html
 shows them as thumbnails (see index.py).
