@@ -77,10 +77,10 @@ def _model(path: Path) -> LessonModel:
 
 
 def preflight(path: Path, course: Course) -> None:
-    """The checks that must pass before a build runs anything (readable notebook, known tags, prompt
-    and part data that parse)."""
+    """The checks that must pass before a build runs anything (readable notebook, known tags, prompt,
+    part and organizer data that parse)."""
     model = _model(path)
-    problems = _structure(model, course) + model.all_problems()
+    problems = _structure(model, course) + model.all_problems() + organizers_of(model)[1]
     if problems:
         raise NotebookError(
             str(problems[0])

@@ -176,7 +176,7 @@ def export_all(executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Pat
     files = {
         "slides.html": slides_html(for_students, ctx),
         "worksheet.html": worksheet,
-        "reading.html": page_html(for_students, ctx, "reading"),
+        "reading.html": page_html(expand_sources(executed, full=False, numbered=True), ctx, "reading"),
         "guide.html": page_html(expand_sources(executed, full=True), ctx, "guide"),
         "student.ipynb": student_notebook(for_students, ctx),
         "sources.json": csl_json(LessonModel.from_notebook(executed), ctx.lesson_id),

@@ -67,6 +67,8 @@ def test_reader_has_text_and_static_charts_but_no_prompts_keys_or_notes(fixture_
     assert "What is the fixture question 01?" not in html and 'class="se-static-form' not in html
     assert ANSWER_MARKER not in html and FACILITATOR_MARKER not in html
     assert "<script" not in html and "<svg" in html  # the chart is a static image
+    # sources as a short numbered list
+    assert re.search(r"<ol[^>]*>\s*<li>The solidarity-edu project, The test suite \(2026\)", html)
     assert not re.search(r"https?://", re.sub(r"<(style|svg)\b.*?</\1>", "", html, flags=re.S))
 
 

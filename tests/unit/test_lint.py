@@ -313,3 +313,16 @@ def test_a_bad_organizer_fails_lint(tmp_path):
 
     problems = _problems(tmp_path, add_organizer)
     assert any("cell 6: organizer: a t-chart has 2 to 4 labels (found 1)" in p for p in problems), problems
+
+
+def test_preflight_stops_a_build_on_a_bad_organizer(tmp_path):
+    from solidarity_edu.errors import NotebookError
+    from solidarity_edu.lint import preflight
+
+    cells = lesson_cells("01")
+    cells.insert(
+        5, nbformat.v4.new_raw_cell("organizer: notes\nlabels: [a, b]\nrows: 0", metadata={"tags": ["organizer"]})
+    )
+    course = load_course(make_course(tmp_path, {"01-alpha": cells}))
+    with pytest.raises(NotebookError, match=r"cell 6: organizer: rows must be a whole number from 1 to 12"):
+        preflight(course.lessons[0].notebook, course)
