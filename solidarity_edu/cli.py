@@ -39,6 +39,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         workers=args.jobs,
         pdf=not args.no_pdf,
         cell_timeout=args.cell_timeout,
+        paper=args.paper,
     )
     if args.timings is not None:
         args.timings.write_text(json.dumps(report.timings, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -313,6 +314,12 @@ def parser() -> argparse.ArgumentParser:
         "--timings", type=Path, default=None, metavar="FILE", help="write seconds per output and stage as JSON"
     )
     b.add_argument("--no-pdf", action="store_true", help="skip printing PDFs")
+    b.add_argument(
+        "--paper",
+        choices=["letter", "a4"],
+        default="letter",
+        help="page size of the printed handouts, readers and guides (default: letter)",
+    )
     b.set_defaults(func=_cmd_build)
 
     shots = sub.add_parser("screenshots", help="PNGs of each lesson's first slide and PDF pages, shown in index.html")

@@ -11,7 +11,8 @@ A lesson keeps its structure as data in *raw cells* holding YAML, each marked by
 - ``prompt-data``  one per prompt, just above the one-line code cell that shows it
   (``choose("01-wong-kim-ark")``); see :mod:`solidarity_edu.prompts` for the keys;
 - ``parts``        one per lesson: the lesson plan (see :class:`Part`);
-- ``sources``      one per lesson: the works the lesson cites.
+- ``sources``      one per lesson: the works the lesson cites;
+- ``organizer``    a graphic organizer the handout prints (see :mod:`solidarity_edu.organizers`).
 
 Raw cells are plain text in JupyterLab (no quoting or escaping to get wrong), a program reads them
 without executing anything, and every export removes them. Student copies made by the build carry each
@@ -40,7 +41,8 @@ from .yamlfile import parse_yaml
 PROMPT_DATA_TAG = "prompt-data"
 PARTS_TAG = "parts"
 SOURCES_TAG = "sources"
-DATA_TAGS = (PROMPT_DATA_TAG, PARTS_TAG, SOURCES_TAG)
+ORGANIZER_TAG = "organizer"  # a graphic organizer the handout prints (see solidarity_edu.organizers)
+DATA_TAGS = (PROMPT_DATA_TAG, PARTS_TAG, SOURCES_TAG, ORGANIZER_TAG)
 METADATA_KEY = "solidarity_edu"
 
 # The one grammar for prompt ids, used by lint, the widgets and the circle service: two digits (the

@@ -13,7 +13,19 @@ from pathlib import Path
 from .course import Course, Lesson
 from .deck import MINUTES_PER_SLIDE, DeckPlan, slide_budget
 from .errors import DatasetError, NotebookError
-from .lesson import PARTS_TAG, PROMPT_DATA_TAG, SOURCES_TAG, LessonModel, Problem, heading_text, read_lesson
+from .lesson import (
+    ORGANIZER_TAG,
+    PARTS_TAG,
+    PROMPT_DATA_TAG,
+    SOURCES_TAG,
+    LessonModel,
+    Problem,
+    heading_text,
+    read_lesson,
+)
+from .organizers import organizers_of
+from .printing import screen_words
+from .prompts import exit_ticket_id
 from .sources import WEAK, HostRating, host_of, rate, read_host_list
 from .tags import known_tags
 
@@ -66,10 +78,10 @@ def _model(path: Path) -> LessonModel:
 
 
 def preflight(path: Path, course: Course) -> None:
-    """The checks that must pass before a build runs anything (readable notebook, known tags, prompt
-    and part data that parse)."""
+    """The checks that must pass before a build runs anything (readable notebook, known tags, prompt,
+    part and organizer data that parse)."""
     model = _model(path)
-    problems = _structure(model, course) + model.all_problems()
+    problems = _structure(model, course) + model.all_problems() + organizers_of(model)[1]
     if problems:
         raise NotebookError(
             str(problems[0])
@@ -112,6 +124,77 @@ def _prompts(model: LessonModel, seen_ids: dict[str, str]) -> list[Problem]:
                 model.path, open_prompt, "prompt has no answer-key cell (model answer or discussion guidance) after it"
             )
         )
+    return problems
+
+
+# Cells that never reach paper: the reader and the handout leave them out.
+_OFF_PAPER = {"screen-only", "facilitator", "answer-key", "remove-cell", "parameters", "prompt", PROMPT_DATA_TAG}
+
+
+def _paper(model: LessonModel, audiences: tuple[str, ...]) -> list[Problem]:
+    """What the lesson prints (the reader's text, the handout's prompts and organizers) has no
+    screen-only words; the lesson has an exit ticket, last, for every audience; organizers parse."""
+    path = model.path
+    problems = []
+    fix = "say it in a print-neutral way or tag the cell 'screen-only' (paper has no"
+    for cell in model.cells:
+        if cell.cell_type != "markdown" or cell.tags & _OFF_PAPER:
+            continue
+        found = screen_words(cell.source)
+        if found:
+            problems.append(
+                Problem(path, cell.number, f"printed in the reader, but says {found[0]!r}: {fix} {found[0].lower()})")
+            )
+    for prompt in model.prompts:
+        found = screen_words(" ".join([prompt.question, *prompt.options]))
+        if found:
+            problems.append(
+                Problem(
+                    path,
+                    prompt.data_cell or prompt.cell,
+                    f"prompt {prompt.id!r} is printed on the handout, but says {found[0]!r}: reword it for paper too",
+                )
+            )
+    organizers, trouble = organizers_of(model)
+    problems += trouble
+    for organizer in organizers:
+        found = screen_words(" ".join([organizer.title, *organizer.labels]))
+        if found:
+            problems.append(Problem(path, organizer.cell, f"organizer says {found[0]!r}: reword it for paper"))
+    exit_id = exit_ticket_id(model)
+    exit_prompt = model.prompt(exit_id)
+    if exit_prompt is None:
+        problems.append(
+            Problem(
+                path,
+                None,
+                f"missing an exit ticket: a reflect prompt with id {exit_id!r} as the lesson's last prompt (a short "
+                "question about the lesson the teacher collects; nothing personal)",
+            )
+        )
+    else:
+        where = exit_prompt.data_cell or exit_prompt.cell
+        if exit_prompt.kind != "reflect":
+            problems.append(Problem(path, where, f"the exit ticket {exit_id!r} must be a reflect(...) prompt"))
+        if exit_prompt.optional:
+            problems.append(
+                Problem(path, where, f"the exit ticket {exit_id!r} is collected: it cannot be optional or personal")
+            )
+        if exit_prompt.tags & {f"for-{a}" for a in audiences}:
+            problems.append(
+                Problem(
+                    path, exit_prompt.cell, f"the exit ticket {exit_id!r} is for every audience: remove its for- tags"
+                )
+            )
+        later = [p.id for p in model.prompts if (p.cell or 0) > (exit_prompt.cell or 0)]
+        if later:
+            problems.append(
+                Problem(
+                    path,
+                    where,
+                    f"the exit ticket {exit_id!r} must be the lesson's last prompt; move {later[0]!r} above it",
+                )
+            )
     return problems
 
 
@@ -318,12 +401,12 @@ def lint_lesson(
         for tag in ("facilitator", "answer-key", "content-note"):
             if tag in tags and cell.cell_type != "markdown":
                 problems.append(Problem(path, cell.number, f"cells tagged {tag!r} must be markdown"))
-        if cell.cell_type == "raw" and not tags & {PROMPT_DATA_TAG, PARTS_TAG, "sources"}:
+        if cell.cell_type == "raw" and not tags & {PROMPT_DATA_TAG, PARTS_TAG, "sources", ORGANIZER_TAG}:
             problems.append(
                 Problem(
                     path,
                     cell.number,
-                    "a raw cell must be tagged prompt-data, parts or sources (raw cells hold the lesson's data)",
+                    "a raw cell must be tagged prompt-data, parts, sources or organizer (raw cells hold the lesson's data)",
                 )
             )
         if cell.cell_type == "code" and not tags & {"hide-input", "remove-cell", "parameters"}:
@@ -348,6 +431,7 @@ def lint_lesson(
     problems += _prompts(model, seen_ids)
     problems += _parts(model, lesson)
     problems += _slide_budget(model, lesson)
+    problems += _paper(model, tuple(lesson.audiences) if lesson else tuple(course.audiences))
     if hosts is None:
         hosts, trouble = host_list(course)
         problems += [trouble] if trouble else []

@@ -402,3 +402,20 @@ def find_prompt(prompt_id: str) -> Prompt:
         f"no data for prompt {prompt_id!r} in {', '.join(looked) or 'this folder (no notebooks)'}: "
         f"keep the lesson notebook in the folder it runs from, or add a raw cell tagged prompt-data with id: {prompt_id}"
     )
+
+
+# -- Numbers and the exit ticket ----------------------------------------------------------------------
+
+EXIT_SUFFIX = "exit"  # every lesson's exit ticket is the reflect prompt "<NN>-exit"
+
+
+def numbered_prompts(model: LessonModel, audience: str, course_audiences) -> list[tuple[int, Prompt]]:
+    """The prompts ``audience`` sees, in lesson order, numbered 1, 2, 3 ... (checks and written prompts
+    in one sequence). The handout prints these numbers and the guide's answer key uses the same ones."""
+    seen = [p for p in model.prompts if audience in p.audiences(tuple(course_audiences))]
+    return list(enumerate(seen, start=1))
+
+
+def exit_ticket_id(model: LessonModel) -> str:
+    """The id the lesson's exit ticket must have: ``"07-exit"`` for lesson 07."""
+    return f"{model.key}-{EXIT_SUFFIX}"

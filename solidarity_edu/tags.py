@@ -23,6 +23,10 @@ TAGS: dict[str, str] = {
     "print-only": "shown in the worksheet and guide only (e.g. a printed version of an interactive chart)",
     "screen-only": "left out of the worksheet and guide (e.g. an interactive-only activity)",
     "prompt-data": "a raw YAML cell: what a prompt says (question, options, answer, feedback); removed from every output",
+    "organizer": "a raw YAML cell: a graphic organizer (T-chart, note boxes, timeline strip) the handout prints here",
+    "primary-source": "a primary-source excerpt: printed whole (never split) on the handout and in the reader",
+    "not-in-reader": "activity instructions or a scenario's outcome: left out of the reader (kept everywhere else)",
+    "word-help": "word help for the primary source just above: printed with it on the handout",
     "parts": "a raw YAML cell: the lesson plan (parts, minutes per audience, grouping); the exports show it as a timing table",
     "sources": "a raw YAML cell: the works the lesson cites; the exports show them as a list of sources",
 }
@@ -38,18 +42,29 @@ CHART_META = "solidarity_edu_chart"
 # Exercises put a static HTML form of themselves next to the live widget, marked with this class.
 STATIC_FORM_CLASS = "se-static-form"
 
-FORMATS = ("student", "worksheet", "slides", "guide")
+FORMATS = ("student", "worksheet", "slides", "guide", "reading")
 
 # Which tagged cells each format drops entirely.
 # Data cells (raw YAML) never reach an output as they are: the build turns the lesson plan and the
 # sources into cells of their own before it selects, and student copies carry prompt data in metadata.
-DATA_TAGS = {"prompt-data", "parts", "sources"}
+DATA_TAGS = {"prompt-data", "parts", "sources", "organizer"}
 _REMOVED: dict[str, set[str]] = {
     "student": {"facilitator", "answer-key", "remove-cell", "print-only", *DATA_TAGS},
     "worksheet": {"parameters", "facilitator", "answer-key", "remove-cell", "screen-only", "skip", *DATA_TAGS},
     # Answer keys stay in the slides as speaker notes: the teacher reveals and discusses them.
     "slides": {"parameters", "remove-cell", "print-only", "skip", *DATA_TAGS},
     "guide": {"parameters", "remove-cell", "screen-only", *DATA_TAGS},
+    # The reader: the lesson's text for paper, without prompts, keys, notes or screen instructions.
+    "reading": {
+        "parameters",
+        "facilitator",
+        "answer-key",
+        "remove-cell",
+        "screen-only",
+        "prompt",
+        "not-in-reader",
+        *DATA_TAGS,
+    },
 }
 
 

@@ -129,10 +129,11 @@ def short_markdown(sources: list[Source]) -> list[str]:
     return [template.render(group=group if labelled else "", works=works).strip() for group, works in groups]
 
 
-def expand_sources(nb: nbformat.NotebookNode, full: bool) -> nbformat.NotebookNode:
+def expand_sources(nb: nbformat.NotebookNode, full: bool, numbered: bool = False) -> nbformat.NotebookNode:
     """Replace the ``sources`` raw cell with Markdown: the full list (``full``, for the teacher guide)
-    or short citations, one cell per group (every other output). The new cells keep the raw cell's
-    id (the first of them) and its audience tags."""
+    or short citations, one cell per group (every other output; ``numbered`` 1, 2, 3 ... across the
+    groups, for the reader). The new cells keep the raw cell's id (the first of them) and its audience
+    tags."""
     out = copy_notebook(nb)
     model = LessonModel.from_notebook(out)
     cells = []
@@ -144,12 +145,28 @@ def expand_sources(nb: nbformat.NotebookNode, full: bool) -> nbformat.NotebookNo
             continue
         tags = [t for t in cell.metadata.get("tags") or [] if t.startswith("for-")] + [GENERATED_TAG]
         texts = [guide_markdown(model.sources)] if full else short_markdown(model.sources)
+        if numbered and not full:
+            texts = _numbered(texts)
         for index, text in enumerate(texts):
             new = nbformat.v4.new_markdown_cell(text, metadata={"tags": list(tags)})
             base = cell.get("id") or "sources"
             new.id = base if index == 0 else f"{base}-{index + 1}"
             cells.append(new)
     out.cells = cells
+    return out
+
+
+def _numbered(texts: list[str]) -> list[str]:
+    """Short-citation lists ('- ...') numbered on from one group to the next ('1. ...', '2. ...')."""
+    count, out = 0, []
+    for text in texts:
+        lines = []
+        for line in text.split("\n"):
+            if line.startswith("- "):
+                count += 1
+                line = f"{count}. {line[2:]}"
+            lines.append(line)
+        out.append("\n".join(lines))
     return out
 
 

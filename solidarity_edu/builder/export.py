@@ -1,4 +1,5 @@
-"""Export one executed lesson (one audience) to every format: slides, worksheet, guide, student notebook.
+"""Export one executed lesson (one audience) to every format: slides, handout (worksheet), reader, guide,
+student notebook.
 
 Every format is derived from the same executed notebook; nothing is executed again here.
 """
@@ -16,13 +17,15 @@ from ..deck import DeckPlan
 from ..lesson import LessonModel, lesson_key
 from . import assets
 from .bibliography import csl_json, expand_sources
+from .handout import DEFAULT_PAPER, PAPER_SIZES, handout_html
 from .lesson_plan import expand_parts
 from .outputs import render_outputs, vega_runtime
+from .paper import PRINTED_FOR_STUDENTS, check_paper_text
 from .transforms import clear_widget_state, mark_slides, select_cells, student_copy
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-KIND_LABELS = {"worksheet": "Worksheet", "guide": "Teacher guide", "slides": "Slides"}
+KIND_LABELS = {"worksheet": "Worksheet", "guide": "Teacher guide", "slides": "Slides", "reading": "Reader"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class LessonContext:
     audience_label: str
     duration: int
     language: str = "en"
+    audiences: tuple[str, ...] = ()  # every audience of the course (for-... tags name them)
+    paper: str = DEFAULT_PAPER  # letter or a4: the page size of the printed pages
 
     @property
     def number(self) -> str:
@@ -108,6 +113,7 @@ def _resources(ctx: LessonContext, kind: str) -> dict:
         "duration": ctx.duration,
         "language": ctx.language,
         "fonts_css": assets.fonts_css(),
+        "paper": ctx.paper,
     }
     if kind == "slides":
         se.update(
@@ -118,12 +124,14 @@ def _resources(ctx: LessonContext, kind: str) -> dict:
             notes_js=assets.text("vendor", "reveal", "notes.js"),
         )
     else:
-        se["page_css"] = pagestyle.root_css() + "\n" + assets.text("page.css")
+        se["page_css"] = (
+            pagestyle.root_css() + "\n" + assets.text("page.css") + f"\n@page {{ size: {PAPER_SIZES[ctx.paper]}; }}"
+        )
     return {"se": se, "metadata": {"name": ctx.lesson_title}}
 
 
 def page_html(executed: nbformat.NotebookNode, ctx: LessonContext, kind: str) -> str:
-    """The worksheet or teacher guide as one printable HTML page."""
+    """The reader or the teacher guide as one printable HTML page, made from the cells the format keeps."""
     nb = select_cells(executed, kind, ctx.audience)
     nb, _ = render_outputs(clear_widget_state(nb), "static", ctx.lesson_id)
     body, _ = _page_exporter().from_notebook_node(nb, resources=_resources(ctx, kind))
@@ -148,22 +156,35 @@ def student_notebook(executed: nbformat.NotebookNode, ctx: LessonContext) -> str
     return nbformat.writes(nb) + "\n"
 
 
+def worksheet_html(executed: nbformat.NotebookNode, ctx: LessonContext) -> str:
+    """The handout (see builder/handout.py), designed from the lesson model, not from its cells."""
+    model = LessonModel.from_notebook(executed, f"{ctx.lesson_id}.ipynb")
+    audiences = ctx.audiences or (ctx.audience,)
+    return handout_html(model, _resources(ctx, "worksheet")["se"], ctx.audience, audiences)
+
+
 def export_all(executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Path) -> list[Path]:
-    """Write slides.html, worksheet.html, guide.html, student.ipynb and sources.json into ``out_dir``.
+    """Write slides.html, worksheet.html (the handout), reading.html (the reader), guide.html,
+    student.ipynb and sources.json into ``out_dir``.
 
     The ``sources`` cell becomes the full list in the guide and short citations everywhere a student
-    looks; sources.json holds the same works as CSL JSON."""
+    looks; sources.json holds the same works as CSL JSON. Printed student pages (handout, reader) are
+    checked for screen-only words (see solidarity_edu/printing.py)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     deck = DeckPlan(LessonModel.from_notebook(executed), ctx.audience)  # before the parts cell becomes a table
+    worksheet = worksheet_html(executed, ctx)
     executed = expand_parts(executed, ctx.audience, ctx.audience_label, ctx.duration)
     for_students = expand_sources(executed, full=False)
     files = {
         "slides.html": slides_html(for_students, ctx, deck),
-        "worksheet.html": page_html(for_students, ctx, "worksheet"),
+        "worksheet.html": worksheet,
+        "reading.html": page_html(expand_sources(executed, full=False, numbered=True), ctx, "reading"),
         "guide.html": page_html(expand_sources(executed, full=True), ctx, "guide"),
         "student.ipynb": student_notebook(for_students, ctx),
         "sources.json": csl_json(LessonModel.from_notebook(executed), ctx.lesson_id),
     }
+    for name in PRINTED_FOR_STUDENTS:
+        check_paper_text(files[name], out_dir / name)
     written = []
     for name, text in files.items():
         path = out_dir / name

@@ -11,13 +11,16 @@ from ..course import Course
 from ..lesson import lesson_key
 from ..templating import render
 from . import assets
+from .packs import pack_links
 from .screenshots import KINDS as _SHOT_KINDS
 from .screenshots import pictured_audience, png_size, screenshot_path
 
 _LINKS = [
     ("slides.html", "Slides"),
-    ("worksheet.html", "Worksheet"),
-    ("worksheet.pdf", "Worksheet (PDF)"),
+    ("worksheet.html", "Handout"),
+    ("worksheet.pdf", "Handout (PDF)"),
+    ("reading.html", "Reader"),
+    ("reading.pdf", "Reader (PDF)"),
     ("guide.html", "Teacher guide"),
     ("guide.pdf", "Teacher guide (PDF)"),
     ("student.ipynb", "Student notebook"),
@@ -27,7 +30,7 @@ _LINKS = [
 _SHOT_TEXT = {
     # kind: (alt text start, visible caption)
     "slides": ("First slide of", "First slide"),
-    "worksheet": ("Page 1 of the worksheet for", "Worksheet, page 1"),
+    "worksheet": ("Page 1 of the handout for", "Handout, page 1"),
     "guide": ("Page 1 of the teacher guide for", "Teacher guide, page 1"),
 }
 THUMB_WIDTH = 200
@@ -112,4 +115,5 @@ def index_html(course: Course, exports: Path, failed: set[str] | frozenset[str] 
         built=build_date(),
         version=__version__,
         fonts_css=assets.fonts_css(),
+        packs=pack_links(course, exports),
     )

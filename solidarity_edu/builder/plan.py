@@ -21,6 +21,8 @@ OUTPUT_FILES = (
     "slides.html",
     "worksheet.html",
     "worksheet.pdf",
+    "reading.html",
+    "reading.pdf",
     "guide.html",
     "guide.pdf",
     "student.ipynb",
@@ -59,8 +61,9 @@ def package_digest() -> str:
     return hashlib.sha256(f"{__version__}:{_hash_tree(PACKAGE_DIR)}".encode()).hexdigest()
 
 
-def job_key(course: Course, lesson: Lesson, audience: str, data_digest: str) -> str:
+def job_key(course: Course, lesson: Lesson, audience: str, data_digest: str, paper: str = "letter") -> str:
     entry = {
+        "paper": paper,
         "course": course.title,
         "lesson": [lesson.id, lesson.title, lesson.duration_minutes.get(audience)],
         "audience": [audience, course.audiences[audience].label],
@@ -80,8 +83,10 @@ def plan(
     data_dir: Path,
     lessons: list[str] | None = None,
     audiences: list[str] | None = None,
+    paper: str = "letter",
 ) -> list[Job]:
-    """Every job for the chosen lessons and audiences (all when None), in course order."""
+    """Every job for the chosen lessons and audiences (all when None), in course order, printed on
+    ``paper`` (letter or a4)."""
     for lesson_id in lessons or []:
         course.lesson(lesson_id)  # raises CourseError for an unknown id
     for audience in audiences or []:
@@ -95,7 +100,7 @@ def plan(
         for audience in lesson.audiences:
             if audiences and audience not in audiences:
                 continue
-            key = job_key(course, lesson, audience, data_digest)
+            key = job_key(course, lesson, audience, data_digest, paper)
             jobs.append(Job(lesson, audience, exports / lesson.id / audience, key))
     return jobs
 

@@ -20,8 +20,10 @@ from ..lesson import read_lesson
 from ..lint import preflight
 from .cache import cache_in
 from .export import LessonContext, export_all
+from .handout import DEFAULT_PAPER, PAPER_SIZES
 from .index import index_html
 from .jobs import default_jobs
+from .packs import make_packs
 from .plan import OUTPUT_FILES, Job, is_current, plan, read_state, write_state
 
 log = logging.getLogger("solidarity_edu.builder")
@@ -45,7 +47,7 @@ class BuildReport:
         return not self.failed
 
 
-def _context(course: Course, job: Job) -> LessonContext:
+def _context(course: Course, job: Job, paper: str = DEFAULT_PAPER) -> LessonContext:
     return LessonContext(
         course_title=course.title,
         lesson_id=job.lesson.id,
@@ -53,6 +55,8 @@ def _context(course: Course, job: Job) -> LessonContext:
         audience=job.audience,
         audience_label=course.audiences[job.audience].label,
         duration=job.lesson.duration_minutes[job.audience],
+        audiences=tuple(course.audiences),
+        paper=paper,
     )
 
 
@@ -133,18 +137,22 @@ def build(
     workers: int | None = None,
     pdf: bool = True,
     cell_timeout: int | None = None,
+    paper: str = DEFAULT_PAPER,
 ) -> BuildReport:
     """Build every export. Problems with course.yaml or a notebook's tags stop the build before any
     lesson runs; a failing cell stops only that lesson's outputs.
 
     ``workers`` lessons run at once (default: ``default_jobs()``); a cell may run ``cell_timeout``
-    seconds (default: ``CELL_TIMEOUT_SECONDS``)."""
+    seconds (default: ``CELL_TIMEOUT_SECONDS``). Pages print on ``paper``: letter (default) or a4. With
+    PDFs, each audience also gets its packs (see packs.py)."""
     from .execute import CELL_TIMEOUT_SECONDS, execute_lesson
     from .pdf import PdfPrinter, chromium_path
 
     started = time.perf_counter()
+    if paper not in PAPER_SIZES:
+        raise BuildError(f"--paper {paper!r}: choose one of {', '.join(PAPER_SIZES)}")
     course = load_course(course_path)
-    jobs = plan(course, exports, data_dir, lessons, audiences)
+    jobs = plan(course, exports, data_dir, lessons, audiences, paper)
     for lesson in {job.lesson.id: job.lesson for job in jobs}.values():
         preflight(lesson.notebook, course)
     if pdf:
@@ -198,7 +206,7 @@ def build(
                         try:
                             if error is not None:
                                 raise error
-                            export_all(executed, _context(course, job), job.out_dir)
+                            export_all(executed, _context(course, job, paper), job.out_dir)
                         except SolidarityEduError as err:
                             report.failed[job.name] = str(err)
                             state.pop(job.name, None)
@@ -210,7 +218,7 @@ def build(
                             "export": round(time.perf_counter() - t1, 3),
                         }
                         if printer is not None:
-                            for kind in ("worksheet", "guide"):
+                            for kind in ("worksheet", "reading", "guide"):
                                 printer.submit(job.out_dir / f"{kind}.html", job.out_dir / f"{kind}.pdf")
                         state[job.name] = job.key
                         report.built.append(job.name)
@@ -228,6 +236,8 @@ def build(
                 if job_name in report.timings:
                     report.timings[job_name]["print"] = round(seconds, 3)
     write_state(exports, state)
+    if pdf:
+        make_packs(course, exports, paper)
     index = exports / "index.html"
     text = index_html(course, exports, set(report.failed))
     if not index.is_file() or index.read_text(encoding="utf-8") != text:

@@ -2,8 +2,8 @@
 
 For each lesson: the first slide (slides.html opened in Debian's Chromium at 1280x720, saved at half
 size), its first chart slide and first check slide with the answer revealed (``<id>-slide-chart.png``,
-``<id>-slide-check.png``, when the deck has one) and page 1 of the printed worksheet and teacher guide (worksheet.pdf / guide.pdf rendered by
-poppler's pdftoppm, so the picture is the true printed page). They go to
+``<id>-slide-check.png``, when the deck has one) and page 1 of the printed handout and teacher guide
+(worksheet.pdf / guide.pdf rendered by poppler's pdftoppm, so the picture is the true printed page). They go to
 exports/screenshots/<lesson-id>-{slides,worksheet,guide}.png, overwriting older ones; exports/index.html
 shows them as thumbnails (see index.py).
 """

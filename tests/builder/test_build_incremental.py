@@ -36,6 +36,6 @@ def test_one_changed_lesson_reruns_alone_and_force_reruns_all(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "running  02-beta/high-school" in result.stderr
     assert "running  01-alpha" not in result.stderr
-    assert "A new sentence." in (exports / "02-beta/community/worksheet.html").read_text()
+    assert "A new sentence." in (exports / "02-beta/community/reading.html").read_text()
     forced = run_build(course, exports, "--no-pdf", "--force")
     assert "built 4, up to date 0" in forced.stderr

@@ -9,7 +9,17 @@ import nbformat
 from conftest import run_build
 from fixtures.make_course import ANSWER_MARKER, FACILITATOR_MARKER
 
-FILES = ["slides.html", "worksheet.html", "worksheet.pdf", "guide.html", "guide.pdf", "student.ipynb", "sources.json"]
+FILES = [
+    "slides.html",
+    "worksheet.html",
+    "worksheet.pdf",
+    "reading.html",
+    "reading.pdf",
+    "guide.html",
+    "guide.pdf",
+    "student.ipynb",
+    "sources.json",
+]
 
 
 def test_every_lesson_and_audience_has_every_output(fixture_build):
@@ -30,7 +40,7 @@ def test_sources_are_written_once_and_shown_per_audience(fixture_build):
     ]
     guide = (exports / "01-alpha/high-school/guide.html").read_text()
     assert "Everything this fixture lesson says." in guide and "sources.json" in guide
-    for name in ("worksheet.html", "slides.html"):
+    for name in ("reading.html", "slides.html"):
         html = (exports / "01-alpha/high-school" / name).read_text()
         assert "The solidarity-edu project, The test suite (2026)" in html, name
         assert "Everything this fixture lesson says." not in html, name
@@ -44,11 +54,22 @@ def test_worksheet_has_prompts_but_no_keys_notes_or_code(fixture_build):
     _, exports, _ = fixture_build
     html = (exports / "01-alpha/high-school/worksheet.html").read_text()
     assert "What is the fixture question 01?" in html
-    assert 'class="se-rule"' in html
+    assert 'class="ho-rule"' in html
     assert ANSWER_MARKER not in html and FACILITATOR_MARKER not in html
     assert "from solidarity_edu import" not in html and "course_map(audience)" not in html
     assert "<script" not in html  # printable pages carry no JavaScript
-    assert "<svg" in html  # the chart is a static image
+
+
+def test_reader_has_text_and_static_charts_but_no_prompts_keys_or_notes(fixture_build):
+    _, exports, _ = fixture_build
+    html = (exports / "01-alpha/high-school/reading.html").read_text()
+    assert "Body text for everyone." in html
+    assert "What is the fixture question 01?" not in html and 'class="se-static-form' not in html
+    assert ANSWER_MARKER not in html and FACILITATOR_MARKER not in html
+    assert "<script" not in html and "<svg" in html  # the chart is a static image
+    # sources as a short numbered list
+    assert re.search(r"<ol[^>]*>\s*<li>The solidarity-edu project, The test suite \(2026\)", html)
+    assert not re.search(r"https?://", re.sub(r"<(style|svg)\b.*?</\1>", "", html, flags=re.S))
 
 
 def test_guide_shows_keys_and_facilitator_notes(fixture_build):
@@ -93,8 +114,8 @@ def test_every_slide_names_its_number_and_the_part_of_the_lesson_plan_it_belongs
 
 def test_audience_tags_choose_cells(fixture_build):
     _, exports, _ = fixture_build
-    assert "Only for the community audience." in (exports / "01-alpha/community/worksheet.html").read_text()
-    assert "Only for the community audience." not in (exports / "01-alpha/high-school/worksheet.html").read_text()
+    assert "Only for the community audience." in (exports / "01-alpha/community/reading.html").read_text()
+    assert "Only for the community audience." not in (exports / "01-alpha/high-school/reading.html").read_text()
 
 
 def test_student_notebook_is_clean(fixture_build):

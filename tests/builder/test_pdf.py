@@ -63,11 +63,11 @@ def test_pdfs_open_with_real_text_and_right_content(real_exports, root, kind):
 
 
 def test_worksheet_print_size_and_writing_space(real_exports):
-    """Base font 11 pt (the floor); each ruled line at least 8 mm apart (room to write by hand)."""
+    """Base font 11 pt (the floor); ruled lines 7.1 mm apart (college ruled, 9/32 inch)."""
     html = (real_exports / "00-welcome/high-school/worksheet.html").read_text()
     assert "font-size: 11pt" in html
-    assert ".se-rule { border-bottom: 1px solid var(--rule); height: 9mm; }" in html
-    assert html.count('class="se-rule"') >= 6
+    assert ".ho-rule { height: 7.1mm; border-bottom: 1px solid var(--rule); }" in html
+    assert html.count('class="ho-rule"') >= 6
 
 
 def test_node_ids_from_two_runs_become_the_same_bytes():

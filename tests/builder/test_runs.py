@@ -74,8 +74,8 @@ def test_one_shared_run_makes_the_same_bytes_as_one_run_per_audience(tmp_path, m
     assert a.keys() == b.keys() and len(a) >= 9
     assert [name for name in a if a[name] != b[name]] == []
 
-    community = (shared / "02-beta/community/worksheet.html").read_text()
-    high_school = (shared / "02-beta/high-school/worksheet.html").read_text()
+    community = (shared / "02-beta/community/reading.html").read_text()
+    high_school = (shared / "02-beta/high-school/reading.html").read_text()
     assert "Only for the community audience." in community and "Only for the community audience." not in high_school
     for audience in ("high-school", "community"):
         student = nbformat.read(shared / "02-beta" / audience / "student.ipynb", as_version=4)

@@ -159,9 +159,7 @@ def test_index_shows_a_thumbnail_per_screenshot_with_alt_text(shot_exports):
     alts = {img["src"]: img["alt"] for img in imgs}
     version = " (Community study circle version)"
     assert alts["screenshots/01-alpha-slides.png"] == "First slide of Lesson 01: Lesson 01-alpha" + version
-    assert (
-        alts["screenshots/02-beta-worksheet.png"] == "Page 1 of the worksheet for Lesson 02: Lesson 02-beta" + version
-    )
+    assert alts["screenshots/02-beta-worksheet.png"] == "Page 1 of the handout for Lesson 02: Lesson 02-beta" + version
     assert (
         alts["screenshots/02-beta-guide.png"] == "Page 1 of the teacher guide for Lesson 02: Lesson 02-beta" + version
     )

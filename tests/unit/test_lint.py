@@ -205,7 +205,7 @@ def test_prompt_ids_are_unique_across_the_course(tmp_path):
 
 # -- parts -------------------------------------------------------------------------------------------
 
-PARTS_CELL = 12  # the fixture's parts cell
+PARTS_CELL = 15  # the fixture's parts cell
 
 
 def _with_parts(tmp_path, text: str):
@@ -265,3 +265,64 @@ def test_a_lesson_without_parts_is_reported(tmp_path):
 
     problems = _problems(tmp_path, drop)
     assert any("01-alpha.ipynb: missing the lesson plan: a raw cell tagged 'parts'" in p for p in problems)
+
+
+# -- Paper: exit tickets and screen-only words (issue 12) ------------------------------------------
+
+EXIT_DATA = 9  # 0-based index of the fixture's exit-ticket data cell (cell 10; its code cell is 11)
+
+
+def test_a_lesson_without_an_exit_ticket_fails(tmp_path):
+    def drop_exit(cells):
+        del cells[EXIT_DATA : EXIT_DATA + 3]
+
+    problems = _problems(tmp_path, drop_exit)
+    assert any("missing an exit ticket: a reflect prompt with id '01-exit'" in p for p in problems), problems
+
+
+def test_the_exit_ticket_must_be_the_last_prompt_and_for_everyone(tmp_path):
+    def move_exit(cells):
+        exit_cells = cells[EXIT_DATA : EXIT_DATA + 3]
+        del cells[EXIT_DATA : EXIT_DATA + 3]
+        cells[6:6] = exit_cells
+        exit_cells[1].metadata["tags"].append("for-community")
+
+    problems = _problems(tmp_path, move_exit)
+    assert any("must be the lesson's last prompt; move '01-fixture-question' above it" in p for p in problems)
+    assert any("cell 8: the exit ticket '01-exit' is for every audience: remove its for- tags" in p for p in problems)
+
+
+def test_screen_words_in_printed_text_fail_with_the_cell_and_the_fix(tmp_path):
+    def add_screen_text(cells):
+        cells.append(md("Hover over a point to see its source."))
+        cells.append(md("Click Run.", metadata={"tags": ["screen-only"]}))  # fine: stays on screen
+        cells[EXIT_DATA].source = cells[EXIT_DATA].source.replace("What is", "Use the slider and tell what is")
+
+    problems = _problems(tmp_path, add_screen_text)
+    screen = [p for p in problems if "says" in p]
+    assert len(screen) == 2, problems
+    assert any("cell 17: printed in the reader, but says 'Hover'" in p and "screen-only" in p for p in screen)
+    assert any("cell 10: prompt '01-exit' is printed on the handout, but says 'slider'" in p for p in screen)
+
+
+def test_a_bad_organizer_fails_lint(tmp_path):
+    def add_organizer(cells):
+        cells.insert(
+            5, nbformat.v4.new_raw_cell("organizer: t-chart\nlabels: [only one]", metadata={"tags": ["organizer"]})
+        )
+
+    problems = _problems(tmp_path, add_organizer)
+    assert any("cell 6: organizer: a t-chart has 2 to 4 labels (found 1)" in p for p in problems), problems
+
+
+def test_preflight_stops_a_build_on_a_bad_organizer(tmp_path):
+    from solidarity_edu.errors import NotebookError
+    from solidarity_edu.lint import preflight
+
+    cells = lesson_cells("01")
+    cells.insert(
+        5, nbformat.v4.new_raw_cell("organizer: notes\nlabels: [a, b]\nrows: 0", metadata={"tags": ["organizer"]})
+    )
+    course = load_course(make_course(tmp_path, {"01-alpha": cells}))
+    with pytest.raises(NotebookError, match=r"cell 6: organizer: rows must be a whole number from 1 to 12"):
+        preflight(course.lessons[0].notebook, course)

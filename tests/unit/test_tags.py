@@ -10,15 +10,19 @@ CONTRACT = {
     "facilitator": {"slides", "guide"},
     "answer-key": {"slides", "guide"},  # in the slides, as speaker notes only
     "prompt": {"student", "worksheet", "slides", "guide"},
-    "hide-input": {"student", "worksheet", "slides", "guide"},
+    "hide-input": {"student", "worksheet", "slides", "guide", "reading"},
     "remove-cell": set(),
-    "skip": {"student", "guide"},
-    "print-only": {"worksheet", "guide"},
+    "skip": {"student", "guide", "reading"},
+    "print-only": {"worksheet", "guide", "reading"},
     "screen-only": {"student", "slides"},
     "injected-parameters": set(),
     "prompt-data": set(),
     "parts": set(),
     "sources": set(),
+    "organizer": set(),
+    "not-in-reader": {"student", "worksheet", "slides", "guide"},
+    "primary-source": {"student", "worksheet", "slides", "guide", "reading"},
+    "word-help": {"student", "worksheet", "slides", "guide", "reading"},
 }
 
 

@@ -1,0 +1,135 @@
+"""Per-audience packs a teacher prints for the whole course: exports/<audience>/.
+
+- ``handouts.pdf``: every lesson's handout (worksheet.pdf) in course order;
+- ``readings.pdf``: every lesson's reader (reading.pdf) in course order;
+- ``printables.zip``: both packs and every lesson's handout and reader as separate files.
+
+In a pack each lesson starts on an odd page (a blank back is added after a lesson with an odd number
+of pages), so a double-sided copy never prints two lessons on one sheet. Packs are made by joining the
+PDFs the build already printed (pypdf), not by printing again. The same PDFs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..course import Course
+from ..errors import BuildError
+
+log = logging.getLogger("solidarity_edu.builder")
+
+# pack file -> (the lesson PDF it joins, what the index calls it)
+PACKS = {"handouts.pdf": ("worksheet.pdf", "Handouts"), "readings.pdf": ("reading.pdf", "Readers")}
+ZIP_NAME = "printables.zip"
+_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class PackPart:
+    """One lesson in a pack: its PDF, its page count and whether a blank back follows it."""
+
+    lesson_id: str
+    pdf: Path
+    pages: int
+    blank_after: bool
+
+
+def pack_parts(course: Course, exports: Path, audience: str, lesson_pdf: str) -> list[PackPart]:
+    """The lessons (in course order) whose ``lesson_pdf`` was built for ``audience``."""
+    from pypdf import PdfReader
+
+    parts = []
+    missing = []
+    for lesson in course.lessons:
+        if audience not in lesson.audiences:
+            continue
+        path = exports / lesson.id / audience / lesson_pdf
+        if not path.is_file():
+            missing.append(lesson.id)
+            continue
+        pages = len(PdfReader(path).pages)
+        parts.append(PackPart(lesson.id, path, pages, blank_after=pages % 2 == 1))
+    if missing and parts:
+        log.warning(
+            "the %s pack of %s lacks %d lessons not built yet (%s ...): build them to complete it",
+            audience,
+            lesson_pdf,
+            len(missing),
+            missing[0],
+        )
+    return parts
+
+
+def join_pdfs(parts: list[PackPart]) -> bytes:
+    """The parts as one PDF, a blank page (the size of the part's last page) after each odd-length part."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        reader = PdfReader(part.pdf)
+        for page in reader.pages:
+            writer.add_page(page)
+        if part.blank_after:
+            box = reader.pages[-1].mediabox
+            writer.add_blank_page(width=float(box.width), height=float(box.height))
+    writer.add_metadata({"/Producer": "solidarity-edu", "/Title": "Course pack"})
+    writer._ID = None
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if not path.is_file() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
+def make_packs(course: Course, exports: Path, paper: str = "letter") -> list[Path]:
+    """Write every audience's packs and zip into exports/<audience>/; returns the files written."""
+    written: list[Path] = []
+    for audience in course.audiences:
+        folder = exports / audience
+        members: list[tuple[str, Path]] = []
+        for pack, (lesson_pdf, _label) in PACKS.items():
+            parts = pack_parts(course, exports, audience, lesson_pdf)
+            if not parts:
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                data = join_pdfs(parts)
+            except Exception as err:
+                raise BuildError(f"{folder / pack}: could not join the lessons' PDFs: {err}") from err
+            _write_if_changed(folder / pack, data)
+            written.append(folder / pack)
+            members.append((pack, folder / pack))
+            members += [(f"{p.lesson_id}-{lesson_pdf}", p.pdf) for p in parts]
+        if members:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+                for name, path in members:
+                    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    zf.writestr(info, path.read_bytes())
+            _write_if_changed(folder / ZIP_NAME, buffer.getvalue())
+            written.append(folder / ZIP_NAME)
+        if members:
+            log.info("packs for %s (%s): %s", audience, paper, ", ".join(p.name for p in written if p.parent == folder))
+    return written
+
+
+def pack_links(course: Course, exports: Path) -> list[dict]:
+    """For the index: each audience's packs that exist, as {label, links: [{href, text}]}."""
+    rows = []
+    for audience, info in course.audiences.items():
+        links = []
+        for name, text in [*((pack, label) for pack, (_, label) in PACKS.items()), (ZIP_NAME, "All printables (zip)")]:
+            if (exports / audience / name).is_file():
+                links.append({"href": f"{audience}/{name}", "text": f"{text} ({name})"})
+        if links:
+            rows.append({"audience": audience, "label": info.label, "links": links})
+    return rows
