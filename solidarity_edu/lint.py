@@ -14,6 +14,7 @@ from .course import Course, Lesson
 from .errors import DatasetError, NotebookError
 from .lesson import PARTS_TAG, PROMPT_DATA_TAG, SOURCES_TAG, LessonModel, Problem, heading_text, read_lesson
 from .sources import WEAK, HostRating, host_of, rate, read_host_list
+from .standards import unknown_codes
 from .tags import known_tags
 
 __all__ = ["Problem", "lint_course", "lint_lesson", "preflight"]
@@ -348,4 +349,21 @@ def lint_course(course: Course) -> list[Problem]:
     problems: list[Problem] = [trouble] if trouble else []
     for lesson in course.lessons:
         problems += lint_lesson(lesson.notebook, course, seen, lesson, hosts)
+    problems += standards_problems(course)
+    return problems
+
+
+def standards_problems(course: Course) -> list[Problem]:
+    """A problem for every standard code in course.yaml that the project's vocabulary does not define."""
+    problems = []
+    for lesson in course.lessons:
+        for code in unknown_codes(lesson.standards):
+            problems.append(
+                Problem(
+                    course.path,
+                    None,
+                    f"lesson {lesson.id}: unknown standard {code!r}; use a code defined in "
+                    f"solidarity_edu/standards.yaml (or add it there with its official wording and source url)",
+                )
+            )
     return problems

@@ -402,3 +402,14 @@ def find_prompt(prompt_id: str) -> Prompt:
         f"no data for prompt {prompt_id!r} in {', '.join(looked) or 'this folder (no notebooks)'}: "
         f"keep the lesson notebook in the folder it runs from, or add a raw cell tagged prompt-data with id: {prompt_id}"
     )
+
+
+def numbered_prompts(
+    model: LessonModel, audience: str, course_audiences: list[str] | tuple[str, ...]
+) -> list[tuple[int, Prompt]]:
+    """The prompts ``audience`` sees (see :meth:`Prompt.audiences`), in lesson order, numbered 1..n.
+
+    Checks and written prompts share one sequence, so "question 4" means the same question on the
+    handout, in the teacher guide's procedure and in its answer key."""
+    seen = [p for p in model.prompts if audience in p.audiences(tuple(course_audiences))]
+    return list(enumerate(seen, start=1))

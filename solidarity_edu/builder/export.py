@@ -12,9 +12,10 @@ from pathlib import Path
 import nbformat
 
 from .. import __version__, pagestyle
-from ..lesson import LessonModel, lesson_key
+from ..lesson import LessonModel, PlannedPart, lesson_key
 from . import assets
 from .bibliography import csl_json, expand_sources
+from .guide import guide_notebook, guide_sections, rubric_html
 from .lesson_plan import expand_parts
 from .outputs import render_outputs, vega_runtime
 from .transforms import clear_widget_state, mark_slides, select_cells, student_copy
@@ -35,6 +36,9 @@ class LessonContext:
     audience_label: str
     duration: int
     language: str = "en"
+    course_audiences: tuple[str, ...] = ()
+    standards: tuple = ()  # the lesson's standards (solidarity_edu.standards.Standard), for the guide
+    data_dir: Path = Path("data")
 
     @property
     def number(self) -> str:
@@ -118,6 +122,8 @@ def _resources(ctx: LessonContext, kind: str) -> dict:
         )
     else:
         se["page_css"] = pagestyle.root_css() + "\n" + assets.text("page.css")
+        if kind == "guide":
+            se["page_css"] += "\n" + assets.text("guide.css")
     return {"se": se, "metadata": {"name": ctx.lesson_title}}
 
 
@@ -129,11 +135,32 @@ def page_html(executed: nbformat.NotebookNode, ctx: LessonContext, kind: str) ->
     return body
 
 
-def slides_html(executed: nbformat.NotebookNode, ctx: LessonContext) -> str:
-    """reveal.js slides in one self-contained file."""
+def guide_html(executed: nbformat.NotebookNode, ctx: LessonContext, model: LessonModel, slides: str) -> str:
+    """The teacher guide: at a glance and the procedure (whose slide numbers are read from ``slides``,
+    the deck this build made), the lesson with its notes, the answer key and rubric, the full sources."""
+    audiences = ctx.course_audiences or (ctx.audience,)
+    front, back = guide_sections(
+        model,
+        lesson_title=ctx.lesson_title,
+        lesson_number=ctx.number,
+        audience=ctx.audience,
+        audience_label=ctx.audience_label,
+        duration=ctx.duration,
+        course_audiences=audiences,
+        slides_html=slides,
+        standards=list(ctx.standards),
+        data_dir=ctx.data_dir,
+        rubric_html=rubric_html(),
+    )
+    nb = guide_notebook(expand_sources(executed, full=True), front, back)
+    return page_html(nb, ctx, "guide")
+
+
+def slides_html(executed: nbformat.NotebookNode, ctx: LessonContext, plan: list[PlannedPart] | None = None) -> str:
+    """reveal.js slides in one self-contained file; each slide names its part of ``plan`` (see mark_slides)."""
     nb = select_cells(executed, "slides", ctx.audience)
     nb, charts = render_outputs(clear_widget_state(nb), "interactive", ctx.lesson_id)
-    nb = mark_slides(nb)
+    nb = mark_slides(nb, plan)
     resources = _resources(ctx, "slides")
     resources["se"]["chart_runtime"] = vega_runtime() if charts else ""
     body, _ = _slides_exporter().from_notebook_node(nb, resources=resources)
@@ -153,12 +180,14 @@ def export_all(executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Pat
     The ``sources`` cell becomes the full list in the guide and short citations everywhere a student
     looks; sources.json holds the same works as CSL JSON."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    model = LessonModel.from_notebook(executed, ctx.lesson_id + ".ipynb")
     executed = expand_parts(executed, ctx.audience, ctx.audience_label, ctx.duration)
     for_students = expand_sources(executed, full=False)
+    slides = slides_html(for_students, ctx, model.plan(ctx.audience))
     files = {
-        "slides.html": slides_html(for_students, ctx),
+        "slides.html": slides,
         "worksheet.html": page_html(for_students, ctx, "worksheet"),
-        "guide.html": page_html(expand_sources(executed, full=True), ctx, "guide"),
+        "guide.html": guide_html(executed, ctx, model, slides),
         "student.ipynb": student_notebook(for_students, ctx),
         "sources.json": csl_json(LessonModel.from_notebook(executed), ctx.lesson_id),
     }

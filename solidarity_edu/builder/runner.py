@@ -18,7 +18,9 @@ from ..course import Course, load_course
 from ..errors import BuildError, SolidarityEduError
 from ..lesson import read_lesson
 from ..lint import preflight
+from ..standards import lesson_standards
 from .cache import cache_in
+from .course_plan import write_course_pages
 from .export import LessonContext, export_all
 from .index import index_html
 from .jobs import default_jobs
@@ -45,7 +47,7 @@ class BuildReport:
         return not self.failed
 
 
-def _context(course: Course, job: Job) -> LessonContext:
+def _context(course: Course, job: Job, data_dir: Path) -> LessonContext:
     return LessonContext(
         course_title=course.title,
         lesson_id=job.lesson.id,
@@ -53,6 +55,9 @@ def _context(course: Course, job: Job) -> LessonContext:
         audience=job.audience,
         audience_label=course.audiences[job.audience].label,
         duration=job.lesson.duration_minutes[job.audience],
+        course_audiences=tuple(course.audiences),
+        standards=tuple(lesson_standards(job.lesson.standards)),
+        data_dir=data_dir,
     )
 
 
@@ -198,7 +203,7 @@ def build(
                         try:
                             if error is not None:
                                 raise error
-                            export_all(executed, _context(course, job), job.out_dir)
+                            export_all(executed, _context(course, job, data_dir), job.out_dir)
                         except SolidarityEduError as err:
                             report.failed[job.name] = str(err)
                             state.pop(job.name, None)
@@ -215,6 +220,17 @@ def build(
                         state[job.name] = job.key
                         report.built.append(job.name)
                         log.info("[%d/%d] exported %s (%.1f s)", done_count, total, job.name, time.perf_counter() - t0)
+        course_pages = [
+            (html, html.with_suffix(".pdf"))
+            for html in write_course_pages(course, exports, data_dir)
+            if not html.with_suffix(".pdf").is_file()
+            or html.stat().st_mtime_ns > html.with_suffix(".pdf").stat().st_mtime_ns
+        ]
+        if pdf and course_pages:
+            if printer is None:
+                printer = PdfPrinter()
+            for html, pdf_path in course_pages:
+                printer.submit(html, pdf_path)
         if printer is not None:
             log.info("finishing the PDFs")
             try:

@@ -13,7 +13,7 @@ import re
 
 import nbformat
 
-from ..lesson import METADATA_KEY, LessonModel, source_numbers
+from ..lesson import METADATA_KEY, LessonModel, PlannedPart, source_numbers
 from ..tags import cell_tags, keeps
 
 _HEADING = re.compile(r"^\s{0,3}#{1,2}\s", re.MULTILINE)
@@ -100,15 +100,21 @@ def student_copy(nb: nbformat.NotebookNode, audience: str) -> nbformat.NotebookN
     return strip_for_student(select_cells(embed_prompt_data(nb), "student", audience), audience)
 
 
-def mark_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def mark_slides(nb: nbformat.NotebookNode, plan: list[PlannedPart] | None = None) -> nbformat.NotebookNode:
     """Turn tags into reveal.js structure.
 
     ``slide``/``subslide``/``fragment`` tags start slides; without them, a markdown cell that opens
     with a level-1 or level-2 heading starts a new slide, and so does every prompt (a question gets a
     slide of its own for discussion). ``facilitator`` cells become speaker notes.
+
+    Every slide is numbered as the deck shows it (``data-se-slide``; the title slide the template adds
+    is 1) and names the part of the lesson plan it belongs to (``data-se-part``, 1-based, in the order
+    of ``plan``: the audience's :meth:`LessonModel.plan`), so the teacher guide can name the slides of
+    each step of its procedure.
     """
     out = copy_notebook(nb)
     first = True
+    number = 1  # the title slide
     for cell in out.cells:
         tags = cell_tags(cell)
         if "facilitator" in tags:
@@ -126,7 +132,21 @@ def mark_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if first and slide_type != "notes":
             slide_type, first = "slide", False
         cell.metadata["slideshow"] = {"slide_type": slide_type}
+        if slide_type == "slide":
+            number += 1
+            part = part_of(cell.metadata.get("source_cell"), plan or [])
+            cell.metadata["slideshow"]["data"] = {"se_slide": str(number), "se_part": str(part)}
     return out
+
+
+def part_of(source_cell: int | None, plan: list[PlannedPart]) -> int:
+    """The 1-based index in ``plan`` of the part that holds source cell ``source_cell`` (1 for the cells
+    before the first part, or when there is no plan)."""
+    found = 1
+    for index, planned in enumerate(plan, start=1):
+        if source_cell is not None and planned.first_cell <= source_cell:
+            found = index
+    return found
 
 
 def clear_widget_state(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
