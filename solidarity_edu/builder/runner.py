@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course import Course, load_course
-from ..errors import BuildError, SolidarityEduError
+from ..errors import BuildError, CourseError, SolidarityEduError
 from ..lesson import read_lesson
-from ..lint import preflight
+from ..lint import preflight, standards_problems
 from ..standards import lesson_standards
 from .cache import cache_in
 from .course_plan import write_course_pages
@@ -149,6 +149,9 @@ def build(
 
     started = time.perf_counter()
     course = load_course(course_path)
+    unknown = standards_problems(course)
+    if unknown:
+        raise CourseError(str(unknown[0]) + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""))
     jobs = plan(course, exports, data_dir, lessons, audiences)
     for lesson in {job.lesson.id: job.lesson for job in jobs}.values():
         preflight(lesson.notebook, course)

@@ -61,3 +61,12 @@ def test_a_vocabulary_entry_without_wording_is_rejected(tmp_path):
     )
     with pytest.raises(CourseError, match=r"'A\.1'.*official wording"):
         load_standards(bad)
+
+
+def test_a_build_stops_on_an_unknown_code_before_running_anything(tmp_path):
+    from solidarity_edu.builder.runner import build
+
+    path = _with_standards(tmp_path, ["Justice 99"])
+    with pytest.raises(CourseError, match=r"lesson 02-beta: unknown standard 'Justice 99'"):
+        build(course_path=path, exports=tmp_path / "exports", data_dir=tmp_path / "course" / "data", pdf=False)
+    assert not (tmp_path / "exports").exists()
