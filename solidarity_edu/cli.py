@@ -58,13 +58,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_screenshots(args: argparse.Namespace) -> int:
     from .builder.index import index_html
-    from .builder.screenshots import take_screenshots
+    from .builder.screenshots import take_index_top, take_screenshots
     from .course import load_course
 
     course = load_course(args.course)
     written = take_screenshots(args.exports, course, args.audience)
     index = args.exports / "index.html"
     index.write_text(index_html(course, args.exports), encoding="utf-8")
+    written.append(take_index_top(args.exports))
     log.info("wrote %d screenshots to %s; thumbnails in %s", len(written), args.exports / "screenshots", index)
     return 0
 

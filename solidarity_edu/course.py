@@ -17,9 +17,10 @@ COURSE_FILE = "course.yaml"
 LESSON_ID = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
 AUDIENCE_ID = re.compile(r"^[a-z]+(-[a-z]+)*$")
 
-_COURSE_KEYS = {"title", "description", "audiences", "lessons"}
+_COURSE_KEYS = {"title", "description", "audiences", "lessons", "paths"}
+_PATH_KEYS = {"name", "description", "audience", "lessons"}
 _AUDIENCE_KEYS = {"label", "description"}
-_LESSON_KEYS = {"id", "title", "notebook", "summary", "audiences", "duration_minutes"}
+_LESSON_KEYS = {"id", "title", "notebook", "summary", "audiences", "duration_minutes", "standards"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,17 @@ class Lesson:
     audiences: tuple[str, ...]
     duration_minutes: dict[str, int] = field(default_factory=dict)
     summary: str = ""
+    standards: tuple[str, ...] = ()  # codes from solidarity_edu/standards.yaml (checked by lint)
+
+
+@dataclass(frozen=True)
+class CoursePath:
+    """A shorter way through the course (``paths:`` in course.yaml), shown in the course plan."""
+
+    name: str
+    description: str
+    lessons: tuple[str, ...]
+    audience: str = ""  # only this audience's course plan shows it ("" for every audience)
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class Course:
     description: str
     audiences: dict[str, Audience]
     lessons: tuple[Lesson, ...]
+    paths: tuple[CoursePath, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -120,6 +133,9 @@ def load_course(path: str | Path = Path("notebooks") / COURSE_FILE) -> Course:
                 raise CourseError(
                     f"{where}: duration_minutes.{aid}: expected whole minutes between 5 and 600, got {minutes!r}"
                 )
+        standards = spec.get("standards") or []
+        if not isinstance(standards, list) or not all(isinstance(c, str) and c.strip() for c in standards):
+            raise CourseError(f"{where}: standards: expected a list of codes, e.g. [D2.His.1.9-12, RH.9-10.1]")
         lessons.append(
             Lesson(
                 id=lid,
@@ -128,6 +144,30 @@ def load_course(path: str | Path = Path("notebooks") / COURSE_FILE) -> Course:
                 audiences=lesson_audiences,
                 duration_minutes=dict(durations),
                 summary=str(spec.get("summary", "")),
+                standards=tuple(c.strip() for c in standards),
             )
         )
-    return Course(path, str(raw["title"]), str(raw.get("description", "")), audiences, tuple(lessons))
+    paths = _paths(path, raw.get("paths") or [], audiences, seen)
+    return Course(path, str(raw["title"]), str(raw.get("description", "")), audiences, tuple(lessons), paths)
+
+
+def _paths(path: Path, raw: Any, audiences: dict[str, Audience], lesson_ids: set[str]) -> tuple[CoursePath, ...]:
+    if not isinstance(raw, list):
+        raise CourseError(f"{path}: paths: expected a list of paths, each with name, description and lessons")
+    found = []
+    for number, spec in enumerate(raw, start=1):
+        where = f"{path}: paths[{number}]"
+        spec = _check_keys(where, spec, _PATH_KEYS, {"name", "lessons"})
+        lessons = spec["lessons"]
+        if not isinstance(lessons, list) or not lessons:
+            raise CourseError(f"{where}: lessons: expected a list of lesson ids")
+        for lid in lessons:
+            if lid not in lesson_ids:
+                raise CourseError(
+                    f"{where}: lessons: unknown lesson {lid!r}; the lessons are {', '.join(sorted(lesson_ids))}"
+                )
+        audience = str(spec.get("audience") or "")
+        if audience and audience not in audiences:
+            raise CourseError(f"{where}: audience: unknown audience {audience!r}; declared: {', '.join(audiences)}")
+        found.append(CoursePath(str(spec["name"]), str(spec.get("description", "")), tuple(lessons), audience))
+    return tuple(found)

@@ -27,6 +27,7 @@ from .organizers import organizers_of
 from .printing import screen_words
 from .prompts import exit_ticket_id
 from .sources import WEAK, HostRating, host_of, rate, read_host_list
+from .standards import unknown_codes
 from .tags import known_tags
 
 __all__ = ["Problem", "lint_course", "lint_lesson", "preflight"]
@@ -457,4 +458,21 @@ def lint_course(course: Course) -> list[Problem]:
     problems: list[Problem] = [trouble] if trouble else []
     for lesson in course.lessons:
         problems += lint_lesson(lesson.notebook, course, seen, lesson, hosts)
+    problems += standards_problems(course)
+    return problems
+
+
+def standards_problems(course: Course) -> list[Problem]:
+    """A problem for every standard code in course.yaml that the project's vocabulary does not define."""
+    problems = []
+    for lesson in course.lessons:
+        for code in unknown_codes(lesson.standards):
+            problems.append(
+                Problem(
+                    course.path,
+                    None,
+                    f"lesson {lesson.id}: unknown standard {code!r}; use a code defined in "
+                    f"solidarity_edu/standards.yaml (or add it there with its official wording and source url)",
+                )
+            )
     return problems

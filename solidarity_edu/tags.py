@@ -31,6 +31,9 @@ TAGS: dict[str, str] = {
     "sources": "a raw YAML cell: the works the lesson cites; the exports show them as a list of sources",
 }
 
+# Tags the build puts on cells it makes itself (never written in a lesson, so lint does not list them):
+# "lesson-plan" (the timing table in the slides' notes), "lesson-sources" (the list of sources) and
+# "guide-section" (the teacher guide's at-a-glance, procedure and answer-key sections, builder/guide.py).
 AUDIENCE_TAG_PREFIX = "for-"
 INJECTED_PARAMETERS = "injected-parameters"  # added by papermill during execution
 

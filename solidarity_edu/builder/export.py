@@ -17,6 +17,7 @@ from ..deck import DeckPlan
 from ..lesson import LessonModel, lesson_key
 from . import assets
 from .bibliography import csl_json, expand_sources
+from .guide import guide_notebook, guide_sections, rubric_html
 from .handout import DEFAULT_PAPER, PAPER_SIZES, handout_html
 from .lesson_plan import expand_parts
 from .outputs import render_outputs, vega_runtime
@@ -39,8 +40,10 @@ class LessonContext:
     audience_label: str
     duration: int
     language: str = "en"
-    audiences: tuple[str, ...] = ()  # every audience of the course (for-... tags name them)
+    course_audiences: tuple[str, ...] = ()  # every audience of the course (for-... tags name them)
     paper: str = DEFAULT_PAPER  # letter or a4: the page size of the printed pages
+    standards: tuple = ()  # the lesson's standards (solidarity_edu.standards.Standard), for the guide
+    data_dir: Path = Path("data")
 
     @property
     def number(self) -> str:
@@ -127,6 +130,8 @@ def _resources(ctx: LessonContext, kind: str) -> dict:
         se["page_css"] = (
             pagestyle.root_css() + "\n" + assets.text("page.css") + f"\n@page {{ size: {PAPER_SIZES[ctx.paper]}; }}"
         )
+        if kind == "guide":
+            se["page_css"] += "\n" + assets.text("guide.css")
     return {"se": se, "metadata": {"name": ctx.lesson_title}}
 
 
@@ -136,6 +141,27 @@ def page_html(executed: nbformat.NotebookNode, ctx: LessonContext, kind: str) ->
     nb, _ = render_outputs(clear_widget_state(nb), "static", ctx.lesson_id)
     body, _ = _page_exporter().from_notebook_node(nb, resources=_resources(ctx, kind))
     return body
+
+
+def guide_html(executed: nbformat.NotebookNode, ctx: LessonContext, model: LessonModel, slides: str) -> str:
+    """The teacher guide: at a glance and the procedure (whose slide numbers are read from ``slides``,
+    the deck this build made), the lesson with its notes, the answer key and rubric, the full sources."""
+    audiences = ctx.course_audiences or (ctx.audience,)
+    front, back = guide_sections(
+        model,
+        lesson_title=ctx.lesson_title,
+        lesson_number=ctx.number,
+        audience=ctx.audience,
+        audience_label=ctx.audience_label,
+        duration=ctx.duration,
+        course_audiences=audiences,
+        slides_html=slides,
+        standards=list(ctx.standards),
+        data_dir=ctx.data_dir,
+        rubric_html=rubric_html(),
+    )
+    nb = guide_notebook(expand_sources(executed, full=True), front, back)
+    return page_html(nb, ctx, "guide")
 
 
 def slides_html(executed: nbformat.NotebookNode, ctx: LessonContext, plan: DeckPlan) -> str:
@@ -156,10 +182,9 @@ def student_notebook(executed: nbformat.NotebookNode, ctx: LessonContext) -> str
     return nbformat.writes(nb) + "\n"
 
 
-def worksheet_html(executed: nbformat.NotebookNode, ctx: LessonContext) -> str:
+def worksheet_html(model: LessonModel, ctx: LessonContext) -> str:
     """The handout (see builder/handout.py), designed from the lesson model, not from its cells."""
-    model = LessonModel.from_notebook(executed, f"{ctx.lesson_id}.ipynb")
-    audiences = ctx.audiences or (ctx.audience,)
+    audiences = ctx.course_audiences or (ctx.audience,)
     return handout_html(model, _resources(ctx, "worksheet")["se"], ctx.audience, audiences)
 
 
@@ -171,15 +196,17 @@ def export_all(executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Pat
     looks; sources.json holds the same works as CSL JSON. Printed student pages (handout, reader) are
     checked for screen-only words (see solidarity_edu/printing.py)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    deck = DeckPlan(LessonModel.from_notebook(executed), ctx.audience)  # before the parts cell becomes a table
-    worksheet = worksheet_html(executed, ctx)
+    model = LessonModel.from_notebook(executed, ctx.lesson_id + ".ipynb")
+    deck = DeckPlan(model, ctx.audience)  # before the parts cell becomes a table
+    worksheet = worksheet_html(model, ctx)
     executed = expand_parts(executed, ctx.audience, ctx.audience_label, ctx.duration)
     for_students = expand_sources(executed, full=False)
+    slides = slides_html(for_students, ctx, deck)
     files = {
-        "slides.html": slides_html(for_students, ctx, deck),
+        "slides.html": slides,
         "worksheet.html": worksheet,
         "reading.html": page_html(expand_sources(executed, full=False, numbered=True), ctx, "reading"),
-        "guide.html": page_html(expand_sources(executed, full=True), ctx, "guide"),
+        "guide.html": guide_html(executed, ctx, model, slides),
         "student.ipynb": student_notebook(for_students, ctx),
         "sources.json": csl_json(LessonModel.from_notebook(executed), ctx.lesson_id),
     }

@@ -1,39 +1,46 @@
-"""exports/index.html: every lesson and audience with links to its outputs, the build date and version."""
+"""exports/index.html: where a teacher starts. "Start here" (three steps to teach a lesson), an audience
+switch, a table of contents, then every lesson with its materials for the chosen audience; the course
+plan, glossary and printables for each audience; how students open their notebook; a footer with the
+licence, version and how to cite; schema.org JSON-LD with each lesson's standards."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
 from .. import __version__
 from ..course import Course
 from ..lesson import lesson_key
-from ..templating import render
+from ..standards import lesson_standards
+from ..templating import render, safe
 from . import assets
 from .packs import pack_links
 from .screenshots import KINDS as _SHOT_KINDS
 from .screenshots import pictured_audience, png_size, screenshot_path
 
+# (file, label, what it is for) in the order a teacher uses them.
 _LINKS = [
-    ("slides.html", "Slides"),
-    ("worksheet.html", "Handout"),
-    ("worksheet.pdf", "Handout (PDF)"),
-    ("reading.html", "Reader"),
-    ("reading.pdf", "Reader (PDF)"),
-    ("guide.html", "Teacher guide"),
-    ("guide.pdf", "Teacher guide (PDF)"),
-    ("student.ipynb", "Student notebook"),
-    ("sources.json", "Sources (CSL JSON)"),
+    ("guide.pdf", "Teacher guide", "PDF: at a glance, procedure, answer key"),
+    ("worksheet.pdf", "Handout", "PDF to print, one per learner (2 pages for high school)"),
+    ("reading.pdf", "Reader", "PDF: the lesson's text to read on paper or aloud"),
+    ("slides.html", "Slides", "opens in any browser, offline"),
+    ("student.ipynb", "Student notebook", "download for JupyterLab"),
+    ("guide.html", "Guide (web page)", ""),
+    ("worksheet.html", "Handout (web page)", ""),
+    ("reading.html", "Reader (web page)", ""),
+    ("sources.json", "Sources (CSL JSON)", "for a reference manager"),
 ]
 
 _SHOT_TEXT = {
-    # kind: (alt text start, visible caption)
-    "slides": ("First slide of", "First slide"),
-    "worksheet": ("Page 1 of the handout for", "Handout, page 1"),
-    "guide": ("Page 1 of the teacher guide for", "Teacher guide, page 1"),
+    # kind: (alt text start, visible caption, the export the picture shows)
+    "slides": ("First slide of", "Slides", "slides.html"),
+    "worksheet": ("Page 1 of the handout for", "Handout, page 1", "worksheet.pdf"),
+    "guide": ("Page 1 of the teacher guide for", "Teacher guide, page 1", "guide.pdf"),
 }
 THUMB_WIDTH = 200
+CITATION_FILE = "CITATION.cff"
 
 
 def build_date() -> str:
@@ -44,15 +51,27 @@ def build_date() -> str:
     return dt.date.today().isoformat()
 
 
+def lesson_name(course: Course, lesson_id: str) -> str:
+    """How every page names a lesson: 'Lesson 01: <its title in course.yaml>' (the one source of titles)."""
+    return f"Lesson {lesson_key(lesson_id)}: {course.lesson(lesson_id).title}"
+
+
+def _pictured_id(course: Course, exports: Path) -> str:
+    label = pictured_audience(exports)
+    return next((a.id for a in course.audiences.values() if a.label == label), "")
+
+
 def _thumbnails(course: Course, exports: Path, failed: set[str] | frozenset[str]) -> dict[str, list[dict]]:
-    """lesson id -> its thumbnails (link, alt text, size), for the lessons with screenshots."""
+    """lesson id -> its thumbnails (the material each one opens, alt text, size)."""
     found: dict[str, list[dict]] = {}
     version = pictured_audience(exports)
+    audience = _pictured_id(course, exports)
     version_note = f" ({version} version)" if version else ""
     for lesson in course.lessons:
         if any(f"{lesson.id}/{a}" in failed for a in lesson.audiences):
             continue  # never show last week's pictures next to "not built"
-        name = f"Lesson {lesson_key(lesson.id)}: {lesson.title}"
+        name = lesson_name(course, lesson.id)
+        shown = audience if audience in lesson.audiences else lesson.audiences[0]
         items = []
         for kind, _ in _SHOT_KINDS:
             png = screenshot_path(exports, lesson.id, kind)
@@ -62,10 +81,12 @@ def _thumbnails(course: Course, exports: Path, failed: set[str] | frozenset[str]
                 width, height = png_size(png)
             except Exception:
                 continue
-            alt, caption = _SHOT_TEXT[kind]
+            alt, caption, target = _SHOT_TEXT[kind]
+            material = f"{lesson.id}/{shown}/{target}"
             items.append(
                 {
-                    "href": png.relative_to(exports).as_posix(),
+                    "href": material if (exports / material).is_file() else png.relative_to(exports).as_posix(),
+                    "src": png.relative_to(exports).as_posix(),
                     "alt": f"{alt} {name}{version_note}",
                     "width": THUMB_WIDTH,
                     "height": max(1, round(height * THUMB_WIDTH / width)),
@@ -77,20 +98,91 @@ def _thumbnails(course: Course, exports: Path, failed: set[str] | frozenset[str]
     return found
 
 
+def printables(course: Course, exports: Path) -> dict[str, list[dict]]:
+    """audience id -> the course-wide documents built for it (course plan, glossary, handout packs ...),
+    each {href, text}; only files that exist are listed."""
+    found: dict[str, list[dict]] = {}
+    for audience in course.audiences:
+        items = [link for row in pack_links(course, exports) if row["audience"] == audience for link in row["links"]]
+        for rel, text in ((f"{audience}/course-plan.pdf", "Course plan (PDF)"), ("glossary.html", "Glossary")):
+            if (exports / rel).is_file():
+                items.append({"href": rel, "text": text})
+        found[audience] = items
+    return found
+
+
+def citation(root: Path) -> dict[str, str]:
+    """The how-to-cite line from CITATION.cff at the project root (empty when there is none)."""
+    path = root / CITATION_FILE
+    if not path.is_file():
+        return {}
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    authors = ", ".join(
+        a.get("name") or " ".join(filter(None, [a.get("given-names"), a.get("family-names")]))
+        for a in data.get("authors", [])
+    )
+    return {
+        "text": f"{authors}. {data.get('title', '')}. Version {data.get('version', __version__)}.".strip(),
+        "licence": str(data.get("license", "")),
+    }
+
+
+def json_ld(course: Course) -> str:
+    """schema.org Course data: each lesson a LearningResource with its standards as educationalAlignment."""
+    parts = []
+    for lesson in course.lessons:
+        parts.append(
+            {
+                "@type": "LearningResource",
+                "name": lesson_name(course, lesson.id),
+                "description": lesson.summary,
+                "timeRequired": f"PT{min(lesson.duration_minutes.values())}M",
+                "educationalAlignment": [
+                    {
+                        "@type": "AlignmentObject",
+                        "alignmentType": "teaches",
+                        "educationalFramework": s.framework.name,
+                        "targetName": s.code,
+                        "targetDescription": s.wording,
+                        "targetUrl": s.framework.url,
+                    }
+                    for s in lesson_standards(lesson.standards)
+                ],
+            }
+        )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "name": course.title,
+        "description": course.description.strip(),
+        "inLanguage": "en",
+        "isAccessibleForFree": True,
+        "license": "https://creativecommons.org/licenses/by-sa/4.0/",
+        "hasPart": parts,
+    }
+    # '</' cannot end the script element early once escaped
+    return json.dumps(data, indent=1, ensure_ascii=False).replace("</", "<\\/")
+
+
 def index_html(course: Course, exports: Path, failed: set[str] | frozenset[str] = frozenset()) -> str:
-    """The index page: every lesson and audience with links to what was built."""
+    """The index page: start here, the audience switch, a table of contents, every lesson's materials."""
     thumbnails = _thumbnails(course, exports, failed)
     lessons = []
     for lesson in course.lessons:
         rows = []
         for audience in lesson.audiences:
             links = []
-            for name, text in _LINKS:
+            for name, text, note in _LINKS:
                 rel = f"{lesson.id}/{audience}/{name}"
                 built = f"{lesson.id}/{audience}" not in failed and (exports / rel).is_file()
-                links.append({"href": rel if built else None, "text": text})
+                links.append(
+                    {"href": rel if built else None, "text": text, "note": note, "download": name.endswith(".ipynb")}
+                )
             rows.append(
                 {
+                    "audience": audience,
                     "label": course.audiences[audience].label,
                     "minutes": lesson.duration_minutes.get(audience, ""),
                     "links": links,
@@ -102,6 +194,7 @@ def index_html(course: Course, exports: Path, failed: set[str] | frozenset[str] 
                 "key": lesson_key(lesson.id),
                 "title": lesson.title,
                 "summary": lesson.summary,
+                "standards": lesson_standards(lesson.standards),
                 "shots": thumbnails.get(lesson.id, []),
                 "rows": rows,
             }
@@ -110,10 +203,14 @@ def index_html(course: Course, exports: Path, failed: set[str] | frozenset[str] 
         "index.html.j2",
         course=course,
         lessons=lessons,
+        audiences=list(course.audiences.values()),
+        first_audience=next(iter(course.audiences)),
+        printables=printables(course, exports),
         thumbnails=bool(thumbnails),
-        link_labels=[label for _, label in _LINKS],
+        pictured=pictured_audience(exports),
         built=build_date(),
         version=__version__,
+        citation=citation(course.root.parent),
+        json_ld=safe(json_ld(course)),
         fonts_css=assets.fonts_css(),
-        packs=pack_links(course, exports),
     )

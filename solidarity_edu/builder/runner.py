@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course import Course, load_course
-from ..errors import BuildError, SolidarityEduError
+from ..errors import BuildError, CourseError, SolidarityEduError
 from ..lesson import read_lesson
-from ..lint import preflight
+from ..lint import preflight, standards_problems
+from ..standards import lesson_standards
 from .cache import cache_in
+from .course_plan import write_course_pages
 from .export import LessonContext, export_all
 from .handout import DEFAULT_PAPER, PAPER_SIZES
 from .index import index_html
@@ -47,7 +49,7 @@ class BuildReport:
         return not self.failed
 
 
-def _context(course: Course, job: Job, paper: str = DEFAULT_PAPER) -> LessonContext:
+def _context(course: Course, job: Job, data_dir: Path, paper: str = DEFAULT_PAPER) -> LessonContext:
     return LessonContext(
         course_title=course.title,
         lesson_id=job.lesson.id,
@@ -55,8 +57,10 @@ def _context(course: Course, job: Job, paper: str = DEFAULT_PAPER) -> LessonCont
         audience=job.audience,
         audience_label=course.audiences[job.audience].label,
         duration=job.lesson.duration_minutes[job.audience],
-        audiences=tuple(course.audiences),
+        course_audiences=tuple(course.audiences),
         paper=paper,
+        standards=tuple(lesson_standards(job.lesson.standards)),
+        data_dir=data_dir,
     )
 
 
@@ -152,6 +156,9 @@ def build(
     if paper not in PAPER_SIZES:
         raise BuildError(f"--paper {paper!r}: choose one of {', '.join(PAPER_SIZES)}")
     course = load_course(course_path)
+    unknown = standards_problems(course)
+    if unknown:
+        raise CourseError(str(unknown[0]) + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""))
     jobs = plan(course, exports, data_dir, lessons, audiences, paper)
     for lesson in {job.lesson.id: job.lesson for job in jobs}.values():
         preflight(lesson.notebook, course)
@@ -206,7 +213,7 @@ def build(
                         try:
                             if error is not None:
                                 raise error
-                            export_all(executed, _context(course, job, paper), job.out_dir)
+                            export_all(executed, _context(course, job, data_dir, paper), job.out_dir)
                         except SolidarityEduError as err:
                             report.failed[job.name] = str(err)
                             state.pop(job.name, None)
@@ -223,6 +230,17 @@ def build(
                         state[job.name] = job.key
                         report.built.append(job.name)
                         log.info("[%d/%d] exported %s (%.1f s)", done_count, total, job.name, time.perf_counter() - t0)
+        course_pages = [
+            (html, html.with_suffix(".pdf"))
+            for html in write_course_pages(course, exports, data_dir)
+            if not html.with_suffix(".pdf").is_file()
+            or html.stat().st_mtime_ns > html.with_suffix(".pdf").stat().st_mtime_ns
+        ]
+        if pdf and course_pages:
+            if printer is None:
+                printer = PdfPrinter()
+            for html, pdf_path in course_pages:
+                printer.submit(html, pdf_path)
         if printer is not None:
             log.info("finishing the PDFs")
             try:

@@ -195,3 +195,30 @@ def take_screenshots(exports: Path, course: Course, audience: str | None = None)
     label = course.audiences[audience].label
     (out_dir / AUDIENCE_FILE).write_text(f"{label}\n", encoding="utf-8")
     return written
+
+
+INDEX_TOP = "index-top.png"
+INDEX_VIEWPORT = {"width": 1280, "height": 800}
+
+
+def take_index_top(exports: Path) -> Path:
+    """exports/screenshots/index-top.png: the top of index.html as a teacher first sees it (start here,
+    the audience switch), 1280x800. Every network request of the browser is blocked."""
+    exports = Path(exports)
+    index = exports / "index.html"
+    if not index.is_file():
+        raise BuildError(f"{index} not found: run `solidarity-edu build` first")
+    png = exports / SCREENSHOTS_DIR / INDEX_TOP
+    png.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with browser() as b:
+            context = b.new_context(viewport=INDEX_VIEWPORT)
+            context.route(_NOT_LOCAL, lambda route: route.abort("blockedbyclient"))
+            page = context.new_page()
+            page.goto(index.resolve().as_uri(), wait_until="load")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            page.screenshot(path=str(png), animations="disabled", caret="hide")
+            context.close()
+    except Exception as err:
+        raise BuildError(f"Chromium could not take the screenshot of {index}: {err}") from err
+    return png

@@ -20,6 +20,7 @@ from ..errors import BuildError
 from ..lesson import METADATA_KEY, LessonModel, source_numbers
 from ..prompts import Prompt
 from ..tags import cell_tags, keeps
+from .student_import import guard_import
 
 
 def copy_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -75,7 +76,8 @@ def embed_prompt_data(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def strip_for_student(nb: nbformat.NotebookNode, audience: str) -> nbformat.NotebookNode:
     """A clean student notebook: no outputs, no execution counts, no build metadata; the audience set
-    in the parameters cell; inputs collapsed on ``hide-input`` cells."""
+    in the parameters cell; inputs collapsed on ``hide-input`` cells; the helpers' import guarded so a
+    Python without the package says in one sentence how to install it (see student_import.py)."""
     out = copy_notebook(nb)
     for cell in out.cells:
         cell.metadata.pop("source_cell", None)
@@ -87,6 +89,7 @@ def strip_for_student(nb: nbformat.NotebookNode, audience: str) -> nbformat.Note
             cell.execution_count = None
             if "parameters" in tags:
                 cell.source = f"audience = {audience!r}"
+            cell.source = guard_import(cell.source)
             if "hide-input" in tags:
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
     out.metadata.pop("papermill", None)

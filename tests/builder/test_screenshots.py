@@ -121,10 +121,13 @@ def test_one_real_non_blank_png_per_lesson_and_kind(shot_exports):
     pngs = sorted((exports / "screenshots").glob("*.png"))
     # Each fixture lesson has a chart slide (course_map) and no check: so a chart slide, no check slide.
     shown = (*KINDS, "slide-chart")
-    assert [p.name for p in pngs] == sorted(f"{lesson}-{kind}.png" for lesson in LESSONS for kind in shown)
+    expected = [f"{lesson}-{kind}.png" for lesson in LESSONS for kind in shown] + ["index-top.png"]
+    assert [p.name for p in pngs] == sorted(expected)
     for path in pngs:
         width, height, pixels = decode_png(path)
-        if path.name.endswith(("-slides.png", "-slide-chart.png")):
+        if path.name == "index-top.png":
+            assert (width, height) == (1280, 800), path  # the top of the index, as a teacher first sees it
+        elif path.name.endswith(("-slides.png", "-slide-chart.png")):
             assert (width, height) == (640, 360), path  # 1280x720 at half size
         else:
             assert 400 <= width <= 900 and height > width, f"{path}: {width}x{height} is not a portrait page"

@@ -27,3 +27,10 @@ def test_referenced_events_and_terms_exist(path):
     known_terms = set(load_glossary(ROOT / "data")["id"])
     assert sorted(events - known_events) == []
     assert sorted(terms - known_terms) == []
+
+
+def test_each_lesson_has_one_title_the_one_in_course_yaml():
+    """The notebook's first heading, the slides' title slide, the guide and the index all name a lesson
+    the same way: course.yaml is the one source, and the notebook's heading must match it."""
+    for lesson in load_course(ROOT / "notebooks" / "course.yaml").lessons:
+        assert read_lesson(lesson.notebook).title == lesson.title, lesson.id
