@@ -34,7 +34,7 @@ def _html(course, number: str, audience: str) -> str:
         audience,
         course.audiences[audience].label,
         lesson.duration_minutes[audience],
-        audiences=tuple(course.audiences),
+        course_audiences=tuple(course.audiences),
     )
     return handout_html(read_lesson(lesson.notebook), _resources(ctx, "worksheet")["se"], audience, course.audiences)
 
