@@ -127,7 +127,7 @@ def pack_links(course: Course, exports: Path) -> list[dict]:
     rows = []
     for audience, info in course.audiences.items():
         links = []
-        for name, text in [*((pack, label) for pack, (_, label) in PACKS.items()), (ZIP_NAME, "All printables (zip)")]:
+        for name, text in [*((pack, label) for pack, (_, label) in PACKS.items()), (ZIP_NAME, "All printables")]:
             if (exports / audience / name).is_file():
                 links.append({"href": f"{audience}/{name}", "text": f"{text} ({name})"})
         if links:

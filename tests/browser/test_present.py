@@ -105,8 +105,9 @@ def _open_lesson(page, url: str) -> None:
     page.goto(url, timeout=90000)
     page.locator(".se-option-button").first.wait_for(timeout=90000)
     page.get_by_text("Sources: examples and reading").wait_for(state="attached", timeout=90000)
-    # The last reflection (the personal statement) has rendered: every widget of the page is drawn.
+    # The last reflections (the personal statement, then the exit ticket) have rendered: every widget is drawn.
     page.get_by_text("Write your personal statement of solidarity").wait_for(timeout=90000)
+    page.get_by_text("Exit ticket: In two or three sentences").wait_for(timeout=90000)
 
 
 @pytest.mark.browser
@@ -124,7 +125,8 @@ def test_student_sees_the_lesson_without_code_or_teacher_notes_and_answers_reach
     for teacher in TEACHER_TEXT:
         assert teacher not in text and teacher not in html, f"teacher-only text reaches the students' page: {teacher!r}"
     assert "Traceback" not in text
-    assert page.locator("textarea").count() == 7  # the seven reflections of the high-school version
+    # the seven reflections of the high-school version and the exit ticket
+    assert page.locator("textarea").count() == 8
 
     # A reflection: type, Save, wait for the status to say it is saved.
     answer = "I want to stand with the refugee families at the clinic: مرحبا <b>not bold</b>"
