@@ -30,9 +30,15 @@ ALERT = "#8a1c1c"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 # Atkinson Hyperlegible (vendored, inlined into every page) was designed for low-vision readers;
-# DejaVu and Noto cover every script the lessons use when it lacks a glyph.
-FONT_STACK = '"Atkinson Hyperlegible", "DejaVu Sans", "Noto Sans", "Noto Sans CJK SC", sans-serif'
-CHART_FONT = "Atkinson Hyperlegible, DejaVu Sans, sans-serif"
+# DejaVu and Noto cover every script the lessons use when it lacks a glyph. Its zero is slashed, which
+# reads as "Ø" in prose ("5Ø minutes", "Lesson Ø1"), so digits come first from "SE Digits": the plain
+# digits of a system sans (DIGITS_FONT_FACE, in every page's root_css()).
+FONT_STACK = '"SE Digits", "Atkinson Hyperlegible", "DejaVu Sans", "Noto Sans", "Noto Sans CJK SC", sans-serif'
+CHART_FONT = "SE Digits, Atkinson Hyperlegible, DejaVu Sans, sans-serif"
+DIGITS_FONT_FACE = (
+    "@font-face { font-family: 'SE Digits'; src: local('DejaVu Sans'), local('Noto Sans'), local('Arial'), "
+    "local('Helvetica'); unicode-range: U+0030-0039; }"
+)
 
 _VARIABLES = {
     "ink": INK,
@@ -53,9 +59,10 @@ _VARIABLES = {
 
 
 def root_css() -> str:
-    """``:root { --ink: ...; ... }``: the tokens as CSS custom properties, for every page's stylesheet."""
+    """``:root { --ink: ...; ... }``: the tokens as CSS custom properties, for every page's stylesheet,
+    after the plain-digits font face the font stack starts with."""
     body = " ".join(f"--{name}: {value};" for name, value in _VARIABLES.items())
-    return f":root {{ {body} }}"
+    return f"{DIGITS_FONT_FACE}\n:root {{ {body} }}"
 
 
 def escape(text: Any) -> str:
