@@ -88,7 +88,12 @@ def test_a_kernel_that_never_starts_is_one_line_naming_lesson_and_audience(tmp_p
 
 
 def test_a_cell_past_the_timeout_is_named_with_lesson_audience_and_cell(tmp_path):
-    notebook = _lesson(tmp_path, extra_code="import time\ntime.sleep(120)")
+    # Only the sleeping cell may take time: every cell before it is instant, so a loaded machine cannot
+    # make an earlier cell (importing the helpers, drawing a chart) the one that runs out of time.
+    cells = lesson_cells("01")
+    instant = [c for c in cells if c.cell_type != "code" or "parameters" in c.metadata.get("tags", [])]
+    instant.insert(3, nbformat.v4.new_code_cell("import time\ntime.sleep(120)", id="fx01-sleep"))
+    notebook = make_course(tmp_path / "course", {"01-alpha": instant}).parent / "01-alpha.ipynb"
     source = nbformat.read(notebook, as_version=4)
     sleeping_cell = next(n for n, c in enumerate(source.cells, start=1) if "time.sleep" in c.source)  # 1-based
     with pytest.raises(LessonExecutionError) as caught:
