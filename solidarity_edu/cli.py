@@ -325,7 +325,7 @@ def parser() -> argparse.ArgumentParser:
 
     shots = sub.add_parser("screenshots", help="PNGs of each lesson's first slide and PDF pages, shown in index.html")
     shots.add_argument("--exports", type=Path, default=Path("exports"))
-    shots.add_argument("--audience", default=None, help="which version to picture (default: community)")
+    shots.add_argument("--audience", default=None, help="only this audience's pictures (default: every audience)")
     shots.set_defaults(func=_cmd_screenshots)
 
     lint = sub.add_parser("lint", help="check every lesson against the tag contract and conventions")

@@ -18,7 +18,7 @@ from ..templating import render, safe
 from . import assets
 from .packs import pack_links
 from .screenshots import KINDS as _SHOT_KINDS
-from .screenshots import pictured_audience, png_size, screenshot_path
+from .screenshots import png_size, screenshot_path
 
 # (file, label, what it is for) in the order a teacher uses them.
 _LINKS = [
@@ -56,45 +56,38 @@ def lesson_name(course: Course, lesson_id: str) -> str:
     return f"Lesson {lesson_key(lesson_id)}: {course.lesson(lesson_id).title}"
 
 
-def _pictured_id(course: Course, exports: Path) -> str:
-    label = pictured_audience(exports)
-    return next((a.id for a in course.audiences.values() if a.label == label), "")
-
-
-def _thumbnails(course: Course, exports: Path, failed: set[str] | frozenset[str]) -> dict[str, list[dict]]:
-    """lesson id -> its thumbnails (the material each one opens, alt text, size)."""
-    found: dict[str, list[dict]] = {}
-    version = pictured_audience(exports)
-    audience = _pictured_id(course, exports)
-    version_note = f" ({version} version)" if version else ""
+def _thumbnails(course: Course, exports: Path, failed: set[str] | frozenset[str]) -> dict[str, dict[str, list[dict]]]:
+    """lesson id -> audience -> its thumbnails (the material each one opens, alt text, size)."""
+    found: dict[str, dict[str, list[dict]]] = {}
     for lesson in course.lessons:
         if any(f"{lesson.id}/{a}" in failed for a in lesson.audiences):
             continue  # never show last week's pictures next to "not built"
         name = lesson_name(course, lesson.id)
-        shown = audience if audience in lesson.audiences else lesson.audiences[0]
-        items = []
-        for kind, _ in _SHOT_KINDS:
-            png = screenshot_path(exports, lesson.id, kind)
-            if not png.is_file():
-                continue
-            try:
-                width, height = png_size(png)
-            except Exception:
-                continue
-            alt, caption, target = _SHOT_TEXT[kind]
-            material = f"{lesson.id}/{shown}/{target}"
-            items.append(
-                {
-                    "href": material if (exports / material).is_file() else png.relative_to(exports).as_posix(),
-                    "src": png.relative_to(exports).as_posix(),
-                    "alt": f"{alt} {name}{version_note}",
-                    "width": THUMB_WIDTH,
-                    "height": max(1, round(height * THUMB_WIDTH / width)),
-                    "caption": f"{caption}{version_note}",
-                }
-            )
-        if items:
-            found[lesson.id] = items
+        for audience in lesson.audiences:
+            version = course.audiences[audience].label
+            items = []
+            for kind, _ in _SHOT_KINDS:
+                png = screenshot_path(exports, lesson.id, kind, audience)
+                if not png.is_file():
+                    continue
+                try:
+                    width, height = png_size(png)
+                except Exception:
+                    continue
+                alt, caption, target = _SHOT_TEXT[kind]
+                material = f"{lesson.id}/{audience}/{target}"
+                items.append(
+                    {
+                        "href": material if (exports / material).is_file() else png.relative_to(exports).as_posix(),
+                        "src": png.relative_to(exports).as_posix(),
+                        "alt": f"{alt} {name} ({version} version)",
+                        "width": THUMB_WIDTH,
+                        "height": max(1, round(height * THUMB_WIDTH / width)),
+                        "caption": caption,
+                    }
+                )
+            if items:
+                found.setdefault(lesson.id, {})[audience] = items
     return found
 
 
@@ -195,7 +188,7 @@ def index_html(course: Course, exports: Path, failed: set[str] | frozenset[str] 
                 "title": lesson.title,
                 "summary": lesson.summary,
                 "standards": lesson_standards(lesson.standards),
-                "shots": thumbnails.get(lesson.id, []),
+                "shots": thumbnails.get(lesson.id, {}),
                 "rows": rows,
             }
         )
@@ -207,7 +200,6 @@ def index_html(course: Course, exports: Path, failed: set[str] | frozenset[str] 
         first_audience=next(iter(course.audiences)),
         printables=printables(course, exports),
         thumbnails=bool(thumbnails),
-        pictured=pictured_audience(exports),
         built=build_date(),
         version=__version__,
         citation=citation(course.root.parent),

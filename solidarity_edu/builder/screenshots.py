@@ -1,11 +1,11 @@
 """PNG screenshots of every lesson, so a reviewer sees the whole course at a glance.
 
-For each lesson: the first slide (slides.html opened in Debian's Chromium at 1280x720, saved at half
-size), its first chart slide and first check slide with the answer revealed (``<id>-slide-chart.png``,
-``<id>-slide-check.png``, when the deck has one) and page 1 of the printed handout and teacher guide
-(worksheet.pdf / guide.pdf rendered by poppler's pdftoppm, so the picture is the true printed page). They go to
-exports/screenshots/<lesson-id>-{slides,worksheet,guide}.png, overwriting older ones; exports/index.html
-shows them as thumbnails (see index.py).
+For each audience and lesson: the first slide (slides.html opened in Debian's Chromium at 1280x720, saved
+at half size), its first chart slide and first check slide with the answer revealed
+(``<id>-slide-chart.png``, ``<id>-slide-check.png``, when the deck has one) and page 1 of the printed
+handout and teacher guide (worksheet.pdf / guide.pdf rendered by poppler's pdftoppm, so the picture is
+the true printed page). They go to exports/screenshots/<audience>/<lesson-id>-<kind>.png, overwriting
+older ones; exports/index.html shows each audience's pictures under its audience switch (see index.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ SLIDE_KINDS = (("slide-chart", "section.se-layout-chart"), ("slide-check", "sect
 SLIDE_VIEWPORT = {"width": 1280, "height": 720}
 SLIDE_SCALE = 0.5  # 1280x720 laid out, saved as 640x360
 PDF_DPI = 72  # a US Letter page becomes 612x792
-DEFAULT_AUDIENCE = "community"
 # Ready when the charts are drawn (or there are none), the fonts are loaded and reveal.js is set up.
 _READY = (
     "(!document.querySelector('.se-chart[data-spec]') || document.documentElement.dataset.chartsRendered === 'true')"
@@ -40,22 +39,9 @@ _READY = (
 _NOT_LOCAL = re.compile(r"^(?!file:|data:|about:).*")
 
 
-AUDIENCE_FILE = "audience.txt"
-
-
-def pictured_audience(exports: Path) -> str:
-    """The label of the audience the screenshots show ('' when unknown)."""
-    path = Path(exports) / SCREENSHOTS_DIR / AUDIENCE_FILE
-    return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
-
-
-def screenshot_path(exports: Path, lesson_id: str, kind: str) -> Path:
-    return exports / SCREENSHOTS_DIR / f"{lesson_id}-{kind}.png"
-
-
-def default_audience(course: Course) -> str:
-    """'community' when the course has it (the longest version of each lesson), else the first audience."""
-    return DEFAULT_AUDIENCE if DEFAULT_AUDIENCE in course.audiences else next(iter(course.audiences))
+def screenshot_path(exports: Path, lesson_id: str, kind: str, audience: str) -> Path:
+    """Where the picture of one lesson's export for one audience goes."""
+    return exports / SCREENSHOTS_DIR / audience / f"{lesson_id}-{kind}.png"
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -83,12 +69,13 @@ def _plan(exports: Path, course: Course, audience: str) -> list[tuple[str, str, 
         raise BuildError(f"{course.path}: no audience {audience!r}; the audiences are: {', '.join(course.audiences)}")
     jobs, missing = [], []
     for lesson in course.lessons:
-        lesson_audience = audience if audience in lesson.audiences else lesson.audiences[0]
+        if audience not in lesson.audiences:
+            continue  # a lesson not made for this audience has no pictures under it
         for kind, name in KINDS:
-            source = exports / lesson.id / lesson_audience / name
+            source = exports / lesson.id / audience / name
             if not source.is_file():
                 missing.append(source)
-            jobs.append((lesson.id, kind, source, screenshot_path(exports, lesson.id, kind)))
+            jobs.append((lesson.id, kind, source, screenshot_path(exports, lesson.id, kind, audience)))
     if missing:
         listed = "\n  ".join(str(p) for p in missing[:10])
         more = f"\n  ... and {len(missing) - 10} more" if len(missing) > 10 else ""
@@ -152,49 +139,42 @@ def _chosen_slide(page, html: Path, selector: str, png: Path) -> bool:
 
 
 def take_screenshots(exports: Path, course: Course, audience: str | None = None) -> list[Path]:
-    """Write the first slide, worksheet page 1 and guide page 1 of every lesson; return the PNGs written.
+    """Write the first slide, handout page 1 and guide page 1 (and a chart and a check slide where the
+    deck has them) of every lesson, for every audience or only ``audience``; return the PNGs written.
 
-    ``audience`` defaults to 'community' (or the course's first audience); a lesson without that
-    audience is shown in its own first audience. Every network request of the browser is blocked.
-    """
+    Every network request of the browser is blocked."""
     exports = Path(exports)
-    audience = audience or default_audience(course)
-    jobs = _plan(exports, course, audience)
-    out_dir = exports / SCREENSHOTS_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
+    audiences = [audience] if audience else list(course.audiences)
+    jobs = {a: _plan(exports, course, a) for a in audiences}  # every export checked before any picture
     pdftoppm = _pdftoppm()
     written: list[Path] = []
-    extra: list[Path] = []  # a chart slide and a check slide, where the lesson has them
-    for _, kind, source, png in jobs:
-        if kind != "slides":
-            _pdf_page_one(pdftoppm, source, png)
-            written.append(png)
-    slides = [(source, png) for _, kind, source, png in jobs if kind == "slides"]
+    for a in audiences:
+        (exports / SCREENSHOTS_DIR / a).mkdir(parents=True, exist_ok=True)
+        for _, kind, source, png in jobs[a]:
+            if kind != "slides":
+                _pdf_page_one(pdftoppm, source, png)
+                written.append(png)
     try:
         with browser() as b:
             context = b.new_context(viewport=SLIDE_VIEWPORT, device_scale_factor=SLIDE_SCALE)
             context.route(_NOT_LOCAL, lambda route: route.abort("blockedbyclient"))
             page = context.new_page()
-            for source, png in slides:
-                _first_slide(page, source, png)
-                written.append(png)
-            for lesson_id, _, source, _png in [j for j in jobs if j[1] == "slides"]:
-                for kind, selector in SLIDE_KINDS:
-                    target = screenshot_path(exports, lesson_id, kind)
-                    if _chosen_slide(page, source, selector, target):
-                        extra.append(target)
+            for a in audiences:
+                for lesson_id, kind, source, png in jobs[a]:
+                    if kind != "slides":
+                        continue
+                    _first_slide(page, source, png)
+                    written.append(png)
+                    for slide_kind, selector in SLIDE_KINDS:
+                        target = screenshot_path(exports, lesson_id, slide_kind, a)
+                        if _chosen_slide(page, source, selector, target):
+                            written.append(target)
             context.close()
     except BuildError:
         raise
     except Exception as err:
         raise BuildError(f"Chromium could not take the screenshots: {err}") from err
-    order = {png: i for i, (_, _, _, png) in enumerate(jobs)}
-    written.sort(key=order.__getitem__)
-    written += extra
-    # Which version the pictures show, for the index's alt text and captions.
-    label = course.audiences[audience].label
-    (out_dir / AUDIENCE_FILE).write_text(f"{label}\n", encoding="utf-8")
-    return written
+    return sorted(written)
 
 
 INDEX_TOP = "index-top.png"

@@ -20,6 +20,7 @@ from solidarity_edu.course import load_course
 
 LESSONS = ("01-alpha", "02-beta")
 KINDS = ("slides", "worksheet", "guide")
+AUDIENCES = ("high-school", "community")  # the fixture course's audiences
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -115,56 +116,62 @@ def index_imgs(exports: Path) -> list[dict]:
     return parser.imgs
 
 
-def test_one_real_non_blank_png_per_lesson_and_kind(shot_exports):
+def test_one_real_non_blank_png_per_audience_lesson_and_kind(shot_exports):
     _, exports, result = shot_exports
     assert result.returncode == 0, result.stderr
-    pngs = sorted((exports / "screenshots").glob("*.png"))
+    pngs = sorted(p.relative_to(exports / "screenshots").as_posix() for p in (exports / "screenshots").rglob("*.png"))
     # Each fixture lesson has a chart slide (course_map) and no check: so a chart slide, no check slide.
     shown = (*KINDS, "slide-chart")
-    expected = [f"{lesson}-{kind}.png" for lesson in LESSONS for kind in shown] + ["index-top.png"]
-    assert [p.name for p in pngs] == sorted(expected)
-    for path in pngs:
+    expected = [f"{a}/{lesson}-{kind}.png" for a in AUDIENCES for lesson in LESSONS for kind in shown]
+    assert pngs == sorted([*expected, "index-top.png"])
+    for name in pngs:
+        path = exports / "screenshots" / name
         width, height, pixels = decode_png(path)
-        if path.name == "index-top.png":
+        if name == "index-top.png":
             assert (width, height) == (1280, 800), path  # the top of the index, as a teacher first sees it
-        elif path.name.endswith(("-slides.png", "-slide-chart.png")):
+        elif name.endswith(("-slides.png", "-slide-chart.png")):
             assert (width, height) == (640, 360), path  # 1280x720 at half size
         else:
             assert 400 <= width <= 900 and height > width, f"{path}: {width}x{height} is not a portrait page"
         assert len(pixels) >= 16, f"{path}: only {len(pixels)} colours: blank?"
-    assert not list((exports / "screenshots").glob(".*")), "temporary files left behind"
+    assert not list((exports / "screenshots").rglob(".*")), "temporary files left behind"
+    # each audience's pictures show its own version: the guide's first page names the audience
+    assert (exports / "screenshots/high-school/01-alpha-guide.png").read_bytes() != (
+        exports / "screenshots/community/01-alpha-guide.png"
+    ).read_bytes()
 
 
-def test_running_again_overwrites_the_same_files(shot_exports):
+def test_running_again_for_one_audience_overwrites_only_its_files(shot_exports):
     course, exports, _ = shot_exports
-    before = sorted(p.name for p in (exports / "screenshots").iterdir())
+    before = {p: p.stat().st_mtime_ns for p in (exports / "screenshots").rglob("*.png")}
     result = run_screenshots(course, exports, "--audience", "high-school")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (exports / "screenshots").iterdir()) == before
-    assert "(High school version)" in (exports / "index.html").read_text()  # the index says which version
-    result = run_screenshots(course, exports)  # back to the default for the tests below
-    assert result.returncode == 0, result.stderr
-    assert "(Community study circle version)" in (exports / "index.html").read_text()
+    after = {p: p.stat().st_mtime_ns for p in (exports / "screenshots").rglob("*.png")}
+    assert set(after) == set(before)
+    changed = {p.relative_to(exports / "screenshots").parts[0] for p in after if after[p] != before[p]}
+    assert changed == {"high-school", "index-top.png"}
 
 
-def test_index_shows_a_thumbnail_per_screenshot_with_alt_text(shot_exports):
+def test_index_shows_each_audiences_thumbnails_with_alt_text(shot_exports):
     _, exports, _ = shot_exports
     imgs = index_imgs(exports)
-    assert len(imgs) == len(LESSONS) * len(KINDS)
+    assert len(imgs) == len(AUDIENCES) * len(LESSONS) * len(KINDS)
     srcs = {img["src"] for img in imgs}
-    assert srcs == {f"screenshots/{lesson}-{kind}.png" for lesson in LESSONS for kind in KINDS}
+    assert srcs == {f"screenshots/{a}/{lesson}-{kind}.png" for a in AUDIENCES for lesson in LESSONS for kind in KINDS}
     for img in imgs:
         assert not re.match(r"^(/|[a-z]+:)", img["src"]), f"{img['src']}: not a relative link"
         assert (exports / img["src"]).is_file(), img["src"]
         assert img["link"] and (exports / img["link"]).is_file(), img
+        audience = img["src"].split("/")[1]
+        assert img["link"].split("/")[1] == audience, img  # the thumbnail opens that audience's material
         assert img.get("alt", "").strip(), img
         assert img["width"] == "200" and int(img["height"]) > 0 and img["loading"] == "lazy"
     alts = {img["src"]: img["alt"] for img in imgs}
-    version = " (Community study circle version)"
-    assert alts["screenshots/01-alpha-slides.png"] == "First slide of Lesson 01: Lesson 01-alpha" + version
-    assert alts["screenshots/02-beta-worksheet.png"] == "Page 1 of the handout for Lesson 02: Lesson 02-beta" + version
-    assert (
-        alts["screenshots/02-beta-guide.png"] == "Page 1 of the teacher guide for Lesson 02: Lesson 02-beta" + version
+    assert alts["screenshots/community/01-alpha-slides.png"] == (
+        "First slide of Lesson 01: Lesson 01-alpha (Community study circle version)"
+    )
+    assert alts["screenshots/high-school/02-beta-worksheet.png"] == (
+        "Page 1 of the handout for Lesson 02: Lesson 02-beta (High school version)"
     )
 
 
@@ -216,11 +223,17 @@ def test_index_thumbnails_load_in_chromium_and_pass_axe(shot_exports):
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto((exports / "index.html").as_uri(), wait_until="load")
-        imgs = page.locator("img")
-        assert imgs.count() == len(LESSONS) * len(KINDS)
-        for i in range(imgs.count()):
-            imgs.nth(i).scroll_into_view_if_needed()  # they load lazily
-        page.wait_for_function("[...document.images].every(img => img.complete)", timeout=10000)
+        assert page.locator("img").count() == len(AUDIENCES) * len(LESSONS) * len(KINDS)
+        for audience in AUDIENCES:  # the switch shows one audience's pictures at a time
+            page.check(f'#audience-switch input[value="{audience}"]')
+            shown = page.locator("img:visible")
+            assert shown.count() == len(LESSONS) * len(KINDS)
+            for i in range(shown.count()):
+                assert f"screenshots/{audience}/" in shown.nth(i).get_attribute("src")
+                shown.nth(i).scroll_into_view_if_needed()  # they load lazily
+            page.wait_for_function(
+                "[...document.images].filter(i => i.offsetParent !== null).every(img => img.complete)", timeout=10000
+            )
         sizes = page.eval_on_selector_all("img", "els => els.map(e => [e.getAttribute('src'), e.naturalWidth])")
         for src, natural_width in sizes:
             assert natural_width > 0, f"{src} did not load"
