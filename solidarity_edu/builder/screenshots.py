@@ -147,6 +147,7 @@ def take_screenshots(exports: Path, course: Course, audience: str | None = None)
     audiences = [audience] if audience else list(course.audiences)
     jobs = {a: _plan(exports, course, a) for a in audiences}  # every export checked before any picture
     pdftoppm = _pdftoppm()
+    _drop_old_layout(exports / SCREENSHOTS_DIR)
     written: list[Path] = []
     for a in audiences:
         (exports / SCREENSHOTS_DIR / a).mkdir(parents=True, exist_ok=True)
@@ -175,6 +176,14 @@ def take_screenshots(exports: Path, course: Course, audience: str | None = None)
     except Exception as err:
         raise BuildError(f"Chromium could not take the screenshots: {err}") from err
     return sorted(written)
+
+
+def _drop_old_layout(folder: Path) -> None:
+    """Remove the pictures of the layout before per-audience folders (one audience, named in
+    audience.txt, straight under screenshots/), so no stale picture is left beside the new ones."""
+    for old in [*folder.glob("*-*.png"), folder / "audience.txt"]:
+        if old.name != INDEX_TOP and old.is_file():
+            old.unlink()
 
 
 INDEX_TOP = "index-top.png"
