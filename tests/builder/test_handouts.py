@@ -237,3 +237,32 @@ def test_a4_on_request(tmp_path):
         assert _size(exports / rel) == A4, rel
     pages = [len(PdfReader(exports / f"{lid}/high-school/worksheet.pdf").pages) for lid in ("01-alpha", "02-beta")]
     assert len(PdfReader(exports / "high-school/handouts.pdf").pages) == sum(p + p % 2 for p in pages)
+
+
+def test_readers_never_split_a_figure_end_on_a_heading_or_leave_a_page_nearly_empty(real_exports, root):
+    _, jobs = _jobs(root)
+    figures = 0
+    for lesson, audience in jobs:
+        where = f"{lesson.id}/{audience}"
+        folder = real_exports / lesson.id / audience
+        lines, heights = _lines(folder / "reading.pdf")
+        # A figure: its chart's title (the SVG's first long text) and the end of its caption on one page.
+        for figure in re.findall(r'<figure class="se-figure".*?</figure>', (folder / "reading.html").read_text(), re.S):
+            title = re.search(r"role-title-text[^>]*>.*?<text[^>]*>([^<]+)</text>", figure, re.S) or re.search(
+                r"<text[^>]*>([^<]{12,})</text>", figure
+            )
+            caption = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", figure, re.S)
+            assert title and caption, f"{where}: a figure without a title or a caption"
+            want = _norm(htmllib.unescape(title.group(1)))
+            top = next((line for line in lines if _norm(line.text).startswith(want)), None)
+            assert top is not None, f"{where}: the chart title {want!r} is not in the PDF"
+            end = _find(lines, htmllib.unescape(re.sub(r"<[^>]+>", " ", caption.group(1))), first=False, after=top)
+            assert top.page == end.page, f"{where}: the figure {want!r} is split over pages {top.page}-{end.page}"
+            figures += 1
+        headings = {_norm(text) for cell in read_lesson(lesson.notebook).cells for _, text in cell.headings}
+        pages = max(line.page for line in lines)
+        for page in range(1, pages):
+            body = [line for line in lines if line.page == page and not re.fullmatch(r"\d+ / \d+", line.text)]
+            assert _norm(body[-1].text) not in headings, f"{where}: page {page} ends on a heading"
+            assert body[-1].y_max >= heights[page - 1] / 4, f"{where}: page {page} is less than a quarter full"
+    assert figures >= len(jobs)  # every lesson's reader has at least one chart
