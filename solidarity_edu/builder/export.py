@@ -125,6 +125,7 @@ def _resources(ctx: LessonContext, kind: str) -> dict:
             slides_css=pagestyle.root_css() + "\n" + assets.text("slides.css"),
             reveal_js=assets.text("vendor", "reveal", "reveal.js"),
             notes_js=assets.text("vendor", "reveal", "notes.js"),
+            unclutter_js=assets.text("unclutter.js"),
         )
     else:
         se["page_css"] = (
