@@ -502,14 +502,6 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
     base = alt.Chart().encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         y=alt.Y("value:Q", title="count"),
-        # What is counted by colour AND shape (a black-and-white copy keeps the shapes); the targeted
-        # group by how solid the mark is, which a grey copy keeps too.
-        color=alt.Color(
-            "what:N", legend=alt.Legend(orient="bottom", title="What is counted", labelLimit=400, columns=1)
-        ),
-        shape=alt.Shape(
-            "what:N", legend=alt.Legend(orient="bottom", title="What is counted", labelLimit=400, columns=1)
-        ),
         opacity=alt.Opacity(
             "group:N",
             scale=alt.Scale(range=[1.0, 0.5, 0.25]),
@@ -524,7 +516,14 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
             alt.Tooltip("release:N", title="Release"),
         ],
     )
-    layers = base.mark_point(filled=True, size=90) + base.mark_text(dy=-10, fontSize=11).encode(text="label:N")
+    # What is counted by colour AND shape (a black-and-white copy keeps the shapes), on the points only;
+    # the targeted group by how solid the mark is, which a grey copy keeps too. The figures are set in
+    # the text colour: coloured too, they split the points' one legend into two.
+    legend = alt.Legend(orient="bottom", title="What is counted", labelLimit=400, columns=1)
+    points = base.mark_point(filled=True, size=90).encode(
+        color=alt.Color("what:N", legend=legend), shape=alt.Shape("what:N", legend=legend)
+    )
+    layers = points + base.mark_text(dy=-10, fontSize=11).encode(text="label:N")
     return (
         layers.properties(width=560, height=120)
         .facet(
