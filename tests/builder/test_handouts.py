@@ -39,7 +39,10 @@ class Line:
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text).split()).lower()
+    """Words, lower case. A digit and the letters after it are one word: poppler splits "5Ds" into "5 Ds"
+    because the digits come from another font (pagestyle.DIGITS_FONT_FACE)."""
+    words = " ".join(re.sub(r"[^\w]+", " ", text).split()).lower()
+    return re.sub(r"(?<=\d) (?=[a-z])", "", words)
 
 
 def _lines(pdf) -> tuple[list[Line], list[float]]:
