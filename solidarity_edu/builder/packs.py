@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,8 +85,21 @@ def join_pdfs(parts: list[PackPart]) -> bytes:
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write ``data`` unless the file holds it already; either way the file is now newer than its
+    inputs, so the next build can see it is up to date (see _up_to_date)."""
     if not path.is_file() or path.read_bytes() != data:
         path.write_bytes(data)
+    else:
+        os.utime(path)
+
+
+def _up_to_date(outputs: list[Path], inputs: list[Path]) -> bool:
+    """Every output exists and is newer than every input: joining the PDFs again would give the same
+    bytes (a rebuild with nothing changed skips it: it took most of such a rebuild's time)."""
+    if not inputs or not all(p.is_file() for p in outputs):
+        return False
+    oldest = min(p.stat().st_mtime_ns for p in outputs)
+    return all(p.stat().st_mtime_ns <= oldest for p in inputs)
 
 
 def make_packs(course: Course, exports: Path, paper: str = "letter") -> list[Path]:
@@ -93,6 +107,15 @@ def make_packs(course: Course, exports: Path, paper: str = "letter") -> list[Pat
     written: list[Path] = []
     for audience in course.audiences:
         folder = exports / audience
+        inputs = [
+            exports / lesson.id / audience / lesson_pdf
+            for lesson_pdf, _ in PACKS.values()
+            for lesson in course.lessons
+            if audience in lesson.audiences and (exports / lesson.id / audience / lesson_pdf).is_file()
+        ]
+        if _up_to_date([folder / pack for pack in PACKS] + [folder / ZIP_NAME], inputs):
+            log.debug("packs for %s are up to date", audience)
+            continue
         members: list[tuple[str, Path]] = []
         for pack, (lesson_pdf, _label) in PACKS.items():
             parts = pack_parts(course, exports, audience, lesson_pdf)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import nbformat
@@ -152,6 +153,18 @@ def test_progress_names_each_lesson(fixture_build):
 
 def test_no_change_rebuild_runs_nothing(fixture_build):
     course, exports, _ = fixture_build
+    packs = sorted(exports.glob("*/handouts.pdf")) + sorted(exports.glob("*/printables.zip"))
+    assert packs
+    before = {p: p.stat().st_mtime_ns for p in packs}
     result = run_build(course, exports)
     assert result.returncode == 0, result.stderr
     assert "built 0, up to date 4, failed 0" in result.stderr
+    # nor joins the packs again: they are newer than every lesson PDF in them
+    assert {p: p.stat().st_mtime_ns for p in packs} == before
+    assert "packs for" not in result.stderr
+    # a lesson PDF newer than the packs (printed again) makes them join again
+    lesson_pdf = next(exports.glob("*/high-school/worksheet.pdf"))
+    os.utime(lesson_pdf, ns=(max(before.values()) + 10**9,) * 2)
+    result = run_build(course, exports)
+    assert result.returncode == 0, result.stderr
+    assert "packs for high-school" in result.stderr
