@@ -78,6 +78,16 @@ def _find(lines: list[Line], text: str, first: bool = True, after: Line | None =
     raise AssertionError(f"{probe!r} is not on any line")
 
 
+def _assert_pages_end_well(lines: list[Line], heights: list[float], headings: set[str], where: str) -> None:
+    """No page ends on one of ``headings``; every page but the last is filled at least a quarter."""
+    pages = max(line.page for line in lines)
+    for page in range(1, pages + 1):
+        body = [line for line in lines if line.page == page and not re.fullmatch(r"\d+ / \d+", line.text)]
+        assert _norm(body[-1].text) not in headings, f"{where}: page {page} ends on a heading"
+        if page < pages:
+            assert body[-1].y_max >= heights[page - 1] / 4, f"{where}: page {page} is less than a quarter full"
+
+
 def _jobs(root):
     course = load_course(root / "notebooks" / "course.yaml")
     return course, [(lesson, audience) for lesson in course.lessons for audience in lesson.audiences]
@@ -155,12 +165,7 @@ def test_no_block_is_split_and_no_page_ends_on_a_heading_or_stays_nearly_empty(r
                 top = _find(lines, text)
                 assert _find(lines, text, first=False, after=top).page == top.page, f"{where}: excerpt split"
         headings = {"essential question"} | {_norm(b["title"]) for b in data["blocks"] if b["type"] == "organizer"}
-        pages = max(line.page for line in lines)
-        for page in range(1, pages + 1):
-            body = [line for line in lines if line.page == page and not re.fullmatch(r"\d+ / \d+", line.text)]
-            assert _norm(body[-1].text) not in headings, f"{where}: page {page} ends on a heading"
-            if page < pages:
-                assert body[-1].y_max >= heights[page - 1] / 4, f"{where}: page {page} is less than a quarter full"
+        _assert_pages_end_well(lines, heights, headings, where)
 
 
 def test_readers_hold_the_text_but_no_prompts_and_no_web_addresses(real_exports, root):
@@ -263,9 +268,5 @@ def test_readers_never_split_a_figure_end_on_a_heading_or_leave_a_page_nearly_em
             assert top.page == end.page, f"{where}: the figure {want!r} is split over pages {top.page}-{end.page}"
             figures += 1
         headings = {_norm(text) for cell in read_lesson(lesson.notebook).cells for _, text in cell.headings}
-        pages = max(line.page for line in lines)
-        for page in range(1, pages):
-            body = [line for line in lines if line.page == page and not re.fullmatch(r"\d+ / \d+", line.text)]
-            assert _norm(body[-1].text) not in headings, f"{where}: page {page} ends on a heading"
-            assert body[-1].y_max >= heights[page - 1] / 4, f"{where}: page {page} is less than a quarter full"
+        _assert_pages_end_well(lines, heights, headings, where)
     assert figures >= len(jobs)  # every lesson's reader has at least one chart
