@@ -13,7 +13,9 @@ from typing import Any
 PROJECTION_WIDTH = 760  # plot width on a 1280x720 slide, leaving room for axis labels, names and margins
 PROJECTION_TEXT = 20  # px: read from the back of a room (the slide is drawn at 1280x720, not scaled)
 PROJECTION_HEIGHT = 250  # px of plot a chart slide has room for (under a heading, a line of text and a caption)
-PANELS_HEIGHT = 290  # px for all the panels of a chart made of several (facets, stacked panels)
+PANELS_HEIGHT = 360  # px for all the panels of a chart made of several (facets, stacked panels)
+MAP_HEIGHT = 400  # px for a map: its shape fixes its width, so only height makes it readable; legend beside it
+PANEL_LEGEND_LABELS = 330  # px a legend label may take beside stacked panels ("Anti-South-Asian, Anti-Islamic")
 PANEL_HEADER = 34  # px each panel's title takes
 
 
@@ -26,6 +28,13 @@ def _panels(spec: dict) -> int:
         rows = (spec.get("datasets") or {}).get((spec.get("data") or {}).get("name", ""), [])
         return max(1, len({r.get(row["field"]) for r in rows}))
     return 1
+
+
+def _is_map(spec: dict) -> bool:
+    """Whether the chart is drawn on a map projection (the camps map, the course map)."""
+    found: list[bool] = []
+    _walk(spec, lambda n: found.append(True) if "projection" in n else None)
+    return bool(found)
 
 
 _DATA_KEYS = frozenset({"datasets", "data", "config", "values"})
@@ -54,16 +63,22 @@ def projection_spec(spec: dict) -> dict:
     _walk(themed, lambda n: widths.append(n["width"]) if isinstance(n.get("width"), int | float) else None)
     widest = max(widths or [top or PROJECTION_WIDTH])
     panels = _panels(themed)
-    # Several panels: legends go to the right, so the panels keep the height they need.
-    target = PROJECTION_WIDTH if panels == 1 else PROJECTION_WIDTH - 240
+    is_map = _is_map(themed)
+    # Several panels or a map: legends go to the right, so the plot keeps the height it needs.
+    beside = panels > 1 or is_map
+    target = PROJECTION_WIDTH if panels == 1 else PROJECTION_WIDTH - 240  # a map's width is its height's
     scale = target / widest if widest else 1.0
-    tallest = PROJECTION_HEIGHT if panels == 1 else max(50, PANELS_HEIGHT // panels - PANEL_HEADER)
+    if is_map:
+        tallest = MAP_HEIGHT
+    else:
+        tallest = PROJECTION_HEIGHT if panels == 1 else max(50, PANELS_HEIGHT // panels - PANEL_HEADER)
 
     def visit(node: dict) -> None:
         if isinstance(node.get("width"), int | float):
             node["width"] = round(node["width"] * scale)
         if isinstance(node.get("height"), int | float):
-            node["height"] = min(round(node["height"] * min(scale, 1.25)), tallest)
+            grown = MAP_HEIGHT if is_map else round(node["height"] * min(scale, 1.25))
+            node["height"] = min(grown, tallest)
         mark = node.get("mark")
         if isinstance(mark, dict):
             if mark.get("type") == "text":
@@ -79,10 +94,10 @@ def projection_spec(spec: dict) -> dict:
         if isinstance(legend, dict):
             if legend.get("columns"):
                 legend["columns"] = min(legend["columns"], 4)
-            if panels > 1:
+            if beside:
                 legend["orient"] = "right"
                 legend["columns"] = 1
-                legend["labelLimit"] = 220
+                legend["labelLimit"] = PANEL_LEGEND_LABELS
 
     _walk(themed, visit)
     if panels > 1:
@@ -90,6 +105,9 @@ def projection_spec(spec: dict) -> dict:
     config = themed.setdefault("config", {})
     text = {"labelFontSize": PROJECTION_TEXT, "titleFontSize": PROJECTION_TEXT}
     config["axis"] = {**config.get("axis", {}), **text, "labelLimit": 360}
+    if panels > 1:
+        # Short panels: three values on a count axis, so 20 px labels never touch.
+        config["axisY"] = {**config.get("axisY", {}), "tickCount": 2, "labelOverlap": True}
     config["legend"] = {**config.get("legend", {}), **text, "symbolSize": 240}
     config["legend"].setdefault("labelLimit", 480)
     config["header"] = {**config.get("header", {}), **text}

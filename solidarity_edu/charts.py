@@ -238,8 +238,10 @@ def timeline(
             "community_key": events["communities"].map(lambda c: "|" + "|".join(c) + "|"),
             "row": [RESISTANCE_LANE if r else ACTION_LANE for r in events["is_resistance"]],
             "source": events["sources"].map(lambda s: s[0]),
+            # The short name the data gives for charts (chart_label), else the title.
             "label": [
-                str(t) if str(i) in set(label) else "" for i, t in zip(events["id"], events["title"], strict=True)
+                (str(c) if isinstance(c, str) and c.strip() else str(t)) if str(i) in set(label) else ""
+                for i, t, c in zip(events["id"], events["title"], events["chart_label"], strict=True)
             ],
         }
     )
@@ -488,11 +490,24 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
             "group": data["target_group"].map(
                 lambda gs: ", ".join("-".join(w.capitalize() for w in g.split("-")) for g in gs)
             ),
+            # The legend's name for the group: a count of several groups at once gets a short name (the
+            # tooltip lists them), so the legend never cuts a label short.
+            "targeted": data["target_group"].map(
+                lambda gs: "-".join(w.capitalize() for w in gs[0].split("-")) if len(gs) == 1 else "Several groups"
+            ),
             "value": data["value"].astype(int),
             "label": data["value"].map("{:,}".format),
             "release": data["release"].astype(str),
         }
     )
+    # Figures written on the chart: each series' first, largest and latest (every figure is in the
+    # tooltip and the data table); all of them at once crowd a long series into an unreadable pile.
+    series = frame.groupby(["collector", "what", "group"], sort=False)["value"]
+    frame["order"] = frame.groupby(["collector", "what", "group"], sort=False)["date"].rank(method="first")
+    key = frame["order"]
+    named = (key == 1) | (key == series.transform("count")) | (frame["value"] == series.transform("max"))
+    frame["shown"] = frame["label"].where(named, "")
+    frame = frame.drop(columns="order")
     description = (
         f"Counts of {', '.join(sorted('-'.join(w.capitalize() for w in g.split('-')) for g in wanted))} hate incidents or crimes from {frame['collector'].nunique()} "
         f"collectors ({', '.join(sorted(frame['collector'].unique()))}), {frame['date'].min()[:4]} to "
@@ -503,14 +518,14 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         y=alt.Y("value:Q", title="count"),
         opacity=alt.Opacity(
-            "group:N",
+            "targeted:N",
             scale=alt.Scale(range=[1.0, 0.5, 0.25]),
             legend=alt.Legend(orient="bottom", title="Targeted group", labelLimit=400, columns=1),
         ),
         tooltip=[
             alt.Tooltip("collector:N", title="Collector"),
             alt.Tooltip("what:N", title="What is counted"),
-            alt.Tooltip("group:N", title="Group"),
+            alt.Tooltip("group:N", title="Groups counted"),
             alt.Tooltip("label:N", title="Count"),
             alt.Tooltip("date:T", title="Period ending", format="%B %Y"),
             alt.Tooltip("release:N", title="Release"),
@@ -523,7 +538,7 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
     points = base.mark_point(filled=True, size=90).encode(
         color=alt.Color("what:N", legend=legend), shape=alt.Shape("what:N", legend=legend)
     )
-    layers = points + base.mark_text(dy=-10, fontSize=11).encode(text="label:N")
+    layers = points + base.mark_text(dy=-10, fontSize=11).encode(text="shown:N")
     return (
         layers.properties(width=560, height=120)
         .facet(

@@ -40,6 +40,7 @@ _COLUMN_KEYS = {
     "minimum",
     "maximum",
     "max_words",
+    "max_chars",
     "description",
 }
 _URL = re.compile(r"^https?://[^\s|]+$")
@@ -60,6 +61,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     max_words: int | None = None
+    max_chars: int | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ def read_meta(path: Path) -> Meta:
                 minimum=spec.get("minimum"),
                 maximum=spec.get("maximum"),
                 max_words=spec.get("max_words"),
+                max_chars=spec.get("max_chars"),
             )
         )
     if not columns:
@@ -255,6 +258,8 @@ def _parse(value: str, column: Column, meta: Meta) -> tuple[Any, str | None]:
                 )
     if kind == "string" and column.max_words and len(value.split()) > column.max_words:
         return None, f"has {len(value.split())} words; at most {column.max_words}"
+    if kind == "string" and column.max_chars and len(value) > column.max_chars:
+        return None, f"has {len(value)} characters; at most {column.max_chars} (shorten it)"
     return parsed, None
 
 

@@ -106,6 +106,9 @@ class Slide:
     heading: str
     dense: bool = False  # set in smaller type to fit (see DENSE_CAPACITY)
     groups: tuple[int, ...] = ()  # a sources slide: which groups of the lesson's sources it lists (0-based)
+    # A chart whose introduction filled the slide before it: the heading it repeats, so every chart
+    # slide says what it shows (the build draws it above the chart).
+    repeats_heading: str = ""
 
     @property
     def near_empty(self) -> bool:
@@ -311,8 +314,22 @@ class DeckPlan:
                     notes = ()
                 continue
             lines = block.lines + sum(self._lines(c)[0] for c in self.model.cells if c.number in side)
+            heading, repeats = block.heading, ""
+            if layout == "chart" and not heading and slides and slides[-1].part == block.part:
+                heading = repeats = slides[-1].heading
             slides.append(
-                Slide(len(slides) + 1, block.part, main, side, notes, layout, lines, block.heading, block.dense)
+                Slide(
+                    len(slides) + 1,
+                    block.part,
+                    main,
+                    side,
+                    notes,
+                    layout,
+                    lines,
+                    heading,
+                    block.dense,
+                    repeats_heading=repeats,
+                )
             )
         return slides
 

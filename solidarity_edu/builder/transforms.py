@@ -219,6 +219,10 @@ def mark_slides(nb: nbformat.NotebookNode, plan: DeckPlan) -> nbformat.NotebookN
             note = nbformat.v4.new_markdown_cell(text, metadata={"tags": ["facilitator"]})
             note.id = f"se-note-{slide.number}"
             generated.append(note)
+        if slide.repeats_heading:
+            heading = nbformat.v4.new_markdown_cell(f"## {slide.repeats_heading}")
+            heading.id = f"se-heading-{slide.number}"
+            main = [heading, *main]
         cells = [*main, *side, *generated, *notes]
         for cell in cells:
             cell.metadata["se_deck"] = {}

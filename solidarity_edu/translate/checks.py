@@ -32,7 +32,9 @@ import yaml
 from .catalogs import read_catalog
 from .units import TranslationError
 
-_NUMBER = re.compile(r"\d(?:[\d,.\u00a0\u202f ]*\d)?")
+# A number: digits, with thousands groups after one separator (10,046 / 10.046 / 10 046), so a date
+# written in another order ("19, 1942" -> "1942 年 2 月 19 日") still shows each of its numbers.
+_NUMBER = re.compile(r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?!\d)|\d+")
 _URL = re.compile(r"https?://[^\s)>\]\"']+")
 _PLACEHOLDER = re.compile(r"\{\w+\}")  # {1} (Markdown links, HTML) and {time} (interface)
 _MARKS = ("**", "`")

@@ -28,7 +28,7 @@ from ..lesson import LessonModel
 
 # Reader-facing columns of each dataset; the others are ids, dates, numbers, slugs or sources.
 DATASET_TEXT: dict[str, tuple[str, ...]] = {
-    "timeline": ("title", "summary"),
+    "timeline": ("title", "chart_label", "summary"),
     "glossary": ("term", "definition", "why_it_matters"),
     "camps": ("name",),
 }

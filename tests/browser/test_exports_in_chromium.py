@@ -132,8 +132,30 @@ MEASURE_SLIDES = """() => {
       const svg = t.ownerSVGElement;
       return parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / svg.width.baseVal.value;
     });
+    // Labels drawn on the charts (event names, figures, camp names): pairs that run into each other,
+    // and labels cut off by the chart's edge. Measured after the slide is shown, when the page's label
+    // pass (assets/unclutter.js) has run; copies of one label in several layers count once.
+    const overlaps = [], clipped = [];
+    s.querySelectorAll('.se-chart svg').forEach(svg => {
+      const view = svg.getBoundingClientRect();
+      const boxes = [...svg.querySelectorAll('g.mark-text.role-mark text')].filter(t => t.textContent.trim())
+        .map(t => ({t: t.textContent, r: t.getBoundingClientRect()}));
+      for (const b of boxes) {
+        if (b.t.endsWith('\u2026')) clipped.push(b.t);  // Vega shortened it to fit its limit
+        if (b.r.left < view.left - 1 || b.r.right > view.right + 1 || b.r.top < view.top - 1 || b.r.bottom > view.bottom + 1)
+          clipped.push(b.t);
+      }
+      for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
+        const p = boxes[a].r, q = boxes[b].r;
+        const same = boxes[a].t === boxes[b].t && Math.abs(p.x - q.x) < 1 && Math.abs(p.y - q.y) < 1;
+        const ox = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const oy = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        if (!same && ox > 2 && oy > 0.3 * Math.min(p.height, q.height)) overlaps.push(boxes[a].t + ' / ' + boxes[b].t);
+      }
+    });
     const notes = s.querySelector(':scope > aside.notes');
     return {
+      overlaps, clipped,
       slide: Number(s.dataset.seSlide), part: Number(s.dataset.sePart),
       wide: Math.round(Math.max(right - box.right, s.scrollWidth - s.clientWidth)),
       over: s.scrollHeight - s.clientHeight,
@@ -154,8 +176,9 @@ def test_every_deck_fits_its_period_and_reads_from_the_back_of_the_room(real_exp
     Per deck: slide count within the budget (one slide per 1.5 minutes); slides numbered 1..n and
     tagged with the lesson part they belong to, in the order of LessonModel.plan; speaker notes on
     every slide after the title; nothing wider or taller than the slide; chart text at least 18 px as
-    drawn; near-empty slides (under a third of the height, no chart or table) at most one in ten;
-    every check or scenario revealed by a fragment."""
+    drawn; no chart label running into another or cut off at the chart's edge; near-empty slides (under
+    a third of the height, no chart or table) at most one in ten; every check or scenario revealed by
+    a fragment."""
     from solidarity_edu.course import load_course
     from solidarity_edu.deck import slide_budget
     from solidarity_edu.lesson import read_lesson
@@ -188,6 +211,8 @@ def test_every_deck_fits_its_period_and_reads_from_the_back_of_the_room(real_exp
                     assert s["notes"] > 0, f"{where}: no speaker notes"
                 assert s["wide"] <= 2, f"{where}: content {s['wide']}px wider than the slide"
                 assert s["over"] <= 2, f"{where}: overflows the slide by {s['over']}px"
+                assert not s["overlaps"], f"{where}: chart labels run into each other: {s['overlaps']}"
+                assert not s["clipped"], f"{where}: chart labels cut off at the chart's edge or shortened: {s['clipped']}"
                 if s["chartText"] is not None:
                     assert s["chartText"] >= 18 - 0.05, f"{where}: chart text {s['chartText']:.1f}px"
                 assert s["revealed"] >= s["checks"], f"{where}: a check without a fragment that reveals it"

@@ -78,7 +78,7 @@ def _replace_row(scratch: Path, line: int, text: str) -> Path:
     return path
 
 
-GOOD = "x-event,1900-01-01,year,Title,Summary,exclusion,law,false,chinese,United States,,{url},,"
+GOOD = "x-event,1900-01-01,year,Title,,Summary,exclusion,law,false,chinese,United States,,{url},,"
 
 
 def _good(scratch: Path) -> str:
@@ -115,7 +115,7 @@ def test_unlisted_source_duplicate_id_and_short_row(scratch):
     text = "\n".join(problems)
     assert "line 3: column 'sources': 'https://example.org/unlisted' is not listed under sources" in text
     assert f"line 4: column 'id': '{first_id}' repeats line 2" in text
-    assert "line 5: has 3 cells but the header has 14" in text
+    assert "line 5: has 3 cells but the header has 15" in text
 
 
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -144,3 +144,11 @@ def test_any_bytes_give_a_dataset_error(scratch, raw):
         load_timeline(scratch)
     except DatasetError as err:
         assert "timeline.csv" in str(err)
+
+
+def test_a_chart_label_longer_than_its_limit_names_the_row_and_the_limit(scratch):
+    row = _good(scratch).replace("Title,,", "Title,A name far too long to read from the back,", 1)
+    path = _replace_row(scratch, 3, row)
+    with pytest.raises(DatasetError) as err:
+        load_timeline(scratch)
+    assert f"{path}: line 3:" in str(err.value) and "at most 22" in str(err.value)
