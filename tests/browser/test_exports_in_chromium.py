@@ -212,7 +212,9 @@ def test_every_deck_fits_its_period_and_reads_from_the_back_of_the_room(real_exp
                 assert s["wide"] <= 2, f"{where}: content {s['wide']}px wider than the slide"
                 assert s["over"] <= 2, f"{where}: overflows the slide by {s['over']}px"
                 assert not s["overlaps"], f"{where}: chart labels run into each other: {s['overlaps']}"
-                assert not s["clipped"], f"{where}: chart labels cut off at the chart's edge or shortened: {s['clipped']}"
+                assert not s["clipped"], (
+                    f"{where}: chart labels cut off at the chart's edge or shortened: {s['clipped']}"
+                )
                 if s["chartText"] is not None:
                     assert s["chartText"] >= 18 - 0.05, f"{where}: chart text {s['chartText']:.1f}px"
                 assert s["revealed"] >= s["checks"], f"{where}: a check without a fragment that reveals it"
