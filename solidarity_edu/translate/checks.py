@@ -34,11 +34,13 @@ from .units import TranslationError
 
 # A number: digits, with thousands groups after one separator (10,046 / 10.046 / 10 046), so a date
 # written in another order ("19, 1942" -> "1942 年 2 月 19 日") still shows each of its numbers.
-_NUMBER = re.compile(r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?!\d)|\d+")
+# A decimal (2.1, or 2,1 in Vietnamese) counts as its digits, so "2.1 billion" may become "21 億".
+_NUMBER = re.compile(r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?!\d)|\d+[.,]\d{1,2}(?!\d)|\d+")
 _URL = re.compile(r"https?://[^\s)>\]\"']+")
 _PLACEHOLDER = re.compile(r"\{\w+\}")  # {1} (Markdown links, HTML) and {time} (interface)
 _MARKS = ("**", "`")
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[^\W\d_]+")  # whole words in any script: Vietnamese "toàn" is not English "to"
+_ITALIC = re.compile(r"(?<!\*)\*[^*\n]+\*(?!\*)")  # *Title of a cited work*: kept in English on purpose
 # Words that are only English: their presence in a translation means a sentence was left untranslated.
 _ENGLISH = frozenset(
     [
@@ -128,7 +130,10 @@ def unit_problems(english: str, translated: str, terms: Iterable[Term] = ()) -> 
     if translated.strip() == english.strip() and any(w.lower() in _ENGLISH for w in words):
         problems.append("the translation is the English text")
     else:
-        left = sorted({w for w in _WORD.findall(translated) if w.lower() in _ENGLISH})
+        kept = _ITALIC.sub(" ", translated)
+        for quoted in re.findall(r'"([^"\n]+)"', english):  # a cited article's "Title", kept as it is
+            kept = kept.replace(quoted, " ")
+        left = sorted({w for w in _WORD.findall(kept) if w.lower() in _ENGLISH})
         if len(left) >= 3:
             problems.append(f"English words left in the translation: {', '.join(left)}")
     for term in _terms_used(english, terms):

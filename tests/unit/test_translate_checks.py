@@ -107,3 +107,27 @@ def test_a_translation_that_breaks_a_cells_structure_is_named_by_cell():
     bad.cells[0].source = bad.cells[0].source.replace("**người tị nạn**", "người tị nạn")
     problems = structure_problems(english, bad, "04.ipynb")
     assert len(problems) == 1 and problems[0].startswith("04.ipynb: cell c1: the structure differs")
+
+
+@pytest.mark.parametrize(
+    ("english", "translated"),
+    [
+        # a date in the language's own order keeps each of its numbers
+        ("Signed on February 19, 1942.", "1942 年 2 月 19 日簽署。"),
+        ("Ký ngày May 23, 1975.", "Ký ngày 23 tháng 5 năm 1975."),
+        # a decimal amount written in the language's own unit keeps its digits
+        ("a 2.1 billion dollar fund", "21 億美元的基金"),
+        ("a 2.1 billion dollar fund", "quỹ 2,1 tỷ đô la"),
+        # a cited title kept in English, in italics or in quotation marks, is not untranslated text
+        ("Read *The Story of the Camps and the People*.", "Đọc *The Story of the Camps and the People*."),
+        ('Read "Demarginalizing the Intersection of Race and Sex".', 'Đọc "Demarginalizing the Intersection of Race and Sex".'),
+        # Vietnamese words are whole words: "toàn" is not the English "to"
+        ("The whole country.", "Toàn quốc, toàn dân, toàn thể."),
+    ],
+)
+def test_what_a_language_writes_its_own_way_passes(english, translated):
+    assert unit_problems(english, translated) == []
+
+
+def test_a_number_dropped_from_a_reordered_date_is_still_caught():
+    assert any("number 19" in p for p in unit_problems("On February 19, 1942.", "1942 年 2 月簽署。"))
