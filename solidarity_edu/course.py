@@ -17,7 +17,10 @@ COURSE_FILE = "course.yaml"
 LESSON_ID = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
 AUDIENCE_ID = re.compile(r"^[a-z]+(-[a-z]+)*$")
 
-_COURSE_KEYS = {"title", "description", "audiences", "lessons", "paths"}
+_COURSE_KEYS = {"title", "description", "audiences", "lessons", "paths", "languages", "locale"}
+_LANGUAGE_KEYS = {"tag", "name", "complete"}
+ENGLISH = "en"
+_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$")
 _PATH_KEYS = {"name", "description", "audience", "lessons"}
 _AUDIENCE_KEYS = {"label", "description"}
 _LESSON_KEYS = {"id", "title", "notebook", "summary", "audiences", "duration_minutes", "standards"}
@@ -52,6 +55,20 @@ class CoursePath:
 
 
 @dataclass(frozen=True)
+class Language:
+    """A language the course is built in (``languages:`` in course.yaml). English is the source; a
+    language marked ``complete`` must have every string translated (lint fails otherwise)."""
+
+    tag: str  # BCP 47: en, vi, zh-Hant
+    name: str  # in the language itself: Tiếng Việt, 繁體中文
+    complete: bool = False
+
+    @property
+    def is_source(self) -> bool:
+        return self.tag == ENGLISH
+
+
+@dataclass(frozen=True)
 class Course:
     path: Path
     title: str
@@ -59,6 +76,20 @@ class Course:
     audiences: dict[str, Audience]
     lessons: tuple[Lesson, ...]
     paths: tuple[CoursePath, ...] = ()
+    languages: tuple[Language, ...] = (Language(ENGLISH, "English", True),)
+    locale_dir: Path | None = None  # where the catalogs are (``locale:``, default ../locale)
+
+    @property
+    def locale(self) -> Path:
+        """The folder of the translation catalogs (locale/ beside notebooks/ unless course.yaml says)."""
+        return self.locale_dir or self.path.parent.parent / "locale"
+
+    def language(self, tag: str) -> Language:
+        for language in self.languages:
+            if language.tag == tag:
+                return language
+        known = ", ".join(language.tag for language in self.languages)
+        raise CourseError(f"{self.path}: no language {tag!r}; the course is built in: {known} (languages: in course.yaml)")
 
     @property
     def root(self) -> Path:
@@ -148,7 +179,35 @@ def load_course(path: str | Path = Path("notebooks") / COURSE_FILE) -> Course:
             )
         )
     paths = _paths(path, raw.get("paths") or [], audiences, seen)
-    return Course(path, str(raw["title"]), str(raw.get("description", "")), audiences, tuple(lessons), paths)
+    languages = _languages(path, raw.get("languages"))
+    locale = (path.parent / str(raw["locale"])).resolve() if raw.get("locale") else None
+    return Course(
+        path, str(raw["title"]), str(raw.get("description", "")), audiences, tuple(lessons), paths, languages, locale
+    )
+
+
+def _languages(path: Path, raw: Any) -> tuple[Language, ...]:
+    """``languages:``: a list of {tag, name, complete}; English first (added when missing)."""
+    if raw is None:
+        return (Language(ENGLISH, "English", True),)
+    if not isinstance(raw, list) or not raw:
+        raise CourseError(f"{path}: languages: a list of languages, e.g. '- {{tag: vi, name: Tiếng Việt}}'")
+    found: list[Language] = []
+    for index, spec in enumerate(raw, start=1):
+        where = f"{path}: languages, entry {index}"
+        spec = _check_keys(where, spec, _LANGUAGE_KEYS, {"tag", "name"})
+        tag = str(spec["tag"])
+        if not _TAG.match(tag):
+            raise CourseError(f"{where}: tag {tag!r} is not a language tag like vi, zh-Hant or pt-BR")
+        if tag in {lang.tag for lang in found}:
+            raise CourseError(f"{where}: {tag!r} is listed twice")
+        complete = spec.get("complete", tag == ENGLISH)
+        if not isinstance(complete, bool):
+            raise CourseError(f"{where}: complete must be true or false")
+        found.append(Language(tag, str(spec["name"]), complete or tag == ENGLISH))
+    if ENGLISH not in {lang.tag for lang in found}:
+        found.insert(0, Language(ENGLISH, "English", True))
+    return tuple(found)
 
 
 def _paths(path: Path, raw: Any, audiences: dict[str, Audience], lesson_ids: set[str]) -> tuple[CoursePath, ...]:

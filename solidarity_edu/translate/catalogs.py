@@ -26,11 +26,12 @@ import polib
 from .. import __version__
 from ..course import Course
 from ..lesson import read_lesson
-from .units import TranslationError, Unit, dataset_units, interface_units, lesson_units
+from .units import TranslationError, Unit, course_text_units, dataset_units, interface_units, lesson_units
 
 log = logging.getLogger(__name__)
 
 DATA_DOMAIN = "data"
+COURSE_DOMAIN = "course"  # course.yaml's titles, summaries, audience labels and paths
 INTERFACE_DOMAIN = "interface"  # the package's own words; see solidarity_edu.i18n
 _LANGUAGE = re.compile(r"\A[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*\Z")
 _WRAP = 100
@@ -56,6 +57,7 @@ def course_units(course: Course, data_dir: Path) -> dict[str, list[Unit]]:
     domains: dict[str, list[Unit]] = {}
     for lesson in course.lessons:
         domains[lesson.id] = lesson_units(read_lesson(lesson.notebook))
+    domains[COURSE_DOMAIN] = course_text_units(course)
     domains[DATA_DOMAIN] = dataset_units(data_dir)
     domains[INTERFACE_DOMAIN] = interface_units()
     return domains

@@ -22,6 +22,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import SolidarityEduError
 from ..lesson import LessonModel
@@ -103,6 +104,23 @@ def lesson_units(model: LessonModel) -> list[Unit]:
             units.append(Unit(f"parts/{index}/does", part.does, f"{name}, parts cell {part.cell}", "what happens"))
     units.extend(_prompt_units(model, name))
     return units
+
+
+def course_text_units(course: Any) -> list[Unit]:
+    """course.yaml's reader-facing text: the course's title and description, each audience's label and
+    description, each lesson's title and summary, each shorter path's name and description."""
+    where = course.path.name
+    units = [Unit("course/title", course.title, where), Unit("course/description", course.description, where)]
+    for audience in course.audiences.values():
+        units.append(Unit(f"audiences/{audience.id}/label", audience.label, where))
+        units.append(Unit(f"audiences/{audience.id}/description", audience.description, where))
+    for lesson in course.lessons:
+        units.append(Unit(f"lessons/{lesson.id}/title", lesson.title, where))
+        units.append(Unit(f"lessons/{lesson.id}/summary", lesson.summary, where))
+    for index, path in enumerate(course.paths, start=1):
+        units.append(Unit(f"paths/{index}/name", path.name, where))
+        units.append(Unit(f"paths/{index}/description", path.description, where))
+    return [u for u in units if u.source.strip()]
 
 
 def dataset_units(data_dir: Path, datasets: Iterable[str] = tuple(DATASET_TEXT)) -> list[Unit]:
