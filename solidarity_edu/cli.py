@@ -40,6 +40,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         pdf=not args.no_pdf,
         cell_timeout=args.cell_timeout,
         paper=args.paper,
+        languages=args.language or None,
     )
     if args.timings is not None:
         args.timings.write_text(json.dumps(report.timings, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -296,6 +297,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--exports", type=Path, default=Path("exports"))
     b.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
     b.add_argument("--audience", action="append", help="only this audience (repeatable)")
+    b.add_argument(
+        "--language",
+        action="append",
+        help="only this language, e.g. vi or zh-Hant (repeatable; default: every language in course.yaml; "
+        "English goes to exports/, the others to exports/<tag>/)",
+    )
     b.add_argument("--force", action="store_true", help="re-run every lesson even if nothing changed")
     b.add_argument(
         "--jobs",

@@ -89,7 +89,9 @@ class Course:
             if language.tag == tag:
                 return language
         known = ", ".join(language.tag for language in self.languages)
-        raise CourseError(f"{self.path}: no language {tag!r}; the course is built in: {known} (languages: in course.yaml)")
+        raise CourseError(
+            f"{self.path}: no language {tag!r}; the course is built in: {known} (languages: in course.yaml)"
+        )
 
     @property
     def root(self) -> Path:

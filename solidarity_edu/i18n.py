@@ -16,8 +16,10 @@ translation may put them where its grammar wants.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +34,18 @@ def use_language(tag: str | None) -> None:
     lesson's ``language`` parameter or the environment."""
     global _chosen
     _chosen = tag
+
+
+@contextlib.contextmanager
+def speaking(tag: str | None) -> Iterator[None]:
+    """Within the block, the interface speaks ``tag`` (the build wraps each language's pages in it)."""
+    global _chosen
+    before = _chosen
+    _chosen = tag
+    try:
+        yield
+    finally:
+        _chosen = before
 
 
 def current_language() -> str:
@@ -57,9 +71,10 @@ def N_(message: str) -> str:
     return message
 
 
-def tr(message: str) -> str:
-    """``message`` in the current language, or as written when it has no checked translation."""
-    language = current_language()
+def tr(message: str, language: str | None = None) -> str:
+    """``message`` in ``language`` (default: the current language), or as written when it has no
+    checked translation."""
+    language = language or current_language()
     if language in ("en", "en-US", "en_US"):
         return message
     return _table(language).get(message, message)

@@ -136,8 +136,14 @@ def execute_lesson(
     kernel_name: str = "python3",
     cell_timeout: int = CELL_TIMEOUT_SECONDS,
     start_attempts: int = KERNEL_START_ATTEMPTS,
+    language: str = "en",
+    locale: Path | None = None,
 ) -> nbformat.NotebookNode:
     """Run ``notebook`` top to bottom with ``audience`` injected; return the executed notebook.
+
+    In another ``language`` the lesson is first translated from its catalog in ``locale`` (see
+    solidarity_edu/translate/lesson.py) and runs with ``language`` injected beside ``audience``, so its
+    widgets, prompts and charts speak that language too.
 
     A cell may run for ``cell_timeout`` seconds. A kernel that does not start is tried again, up to
     ``start_attempts`` times in all.
@@ -151,13 +157,17 @@ def execute_lesson(
     _engine()
     notebook = notebook.resolve()
     source = nbformat.read(notebook, as_version=4)
+    parameters = {"audience": audience}
+    if language != "en":
+        source = lesson_in(source, notebook, language, locale or notebook.parent.parent / "locale")
+        parameters["language"] = language
     reason, last = "", None
     for attempt in range(1, max(1, start_attempts) + 1):
         try:
             return papermill.execute_notebook(
                 source,
                 None,
-                parameters={"audience": audience},
+                parameters=parameters,
                 engine_name=_ENGINE,
                 kernel_name=kernel_name,
                 progress_bar=False,
@@ -210,3 +220,17 @@ def execute_lesson(
         except Exception as err:  # a missing kernel, an unreadable notebook ...
             raise LessonExecutionError(lesson, audience, None, type(err).__name__, _first_line(err)) from err
     raise KernelStartError(lesson, audience, start_attempts, reason, kernel_name) from last
+
+
+def lesson_in(source: nbformat.NotebookNode, notebook: Path, language: str, locale: Path) -> nbformat.NotebookNode:
+    """The lesson translated into ``language`` from ``locale/<lang>/LC_MESSAGES/<notebook>.po``.
+
+    Raises TranslationError naming the catalog when it is missing or unreadable."""
+    from ..i18n import tr
+    from ..translate.apply import catalog_lookup
+    from ..translate.catalogs import catalog_dir, read_catalog
+    from ..translate.lesson import translated_lesson
+
+    path = catalog_dir(locale, language) / f"{notebook.stem}.po"
+    lookup = catalog_lookup(read_catalog(path))
+    return translated_lesson(source, lookup, tr("The course's translation", language))

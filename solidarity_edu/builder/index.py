@@ -159,8 +159,15 @@ def json_ld(course: Course) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False).replace("</", "<\\/")
 
 
-def index_html(course: Course, exports: Path, failed: set[str] | frozenset[str] = frozenset()) -> str:
-    """The index page: start here, the audience switch, a table of contents, every lesson's materials."""
+def index_html(
+    course: Course,
+    exports: Path,
+    failed: set[str] | frozenset[str] = frozenset(),
+    language: str = "en",
+    languages: list[dict] | None = None,
+) -> str:
+    """The index page: start here, the audience switch, a table of contents, every lesson's materials;
+    in ``language``, with a switch to the other ``languages`` (tag, name, href, current) when given."""
     thumbnails = _thumbnails(course, exports, failed)
     lessons = []
     for lesson in course.lessons:
@@ -205,4 +212,6 @@ def index_html(course: Course, exports: Path, failed: set[str] | frozenset[str] 
         citation=citation(course.root.parent),
         json_ld=safe(json_ld(course)),
         fonts_css=assets.fonts_css(),
+        language=language,
+        languages=languages if languages and len(languages) > 1 else [],
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..course import Course, Lesson
+from ..course import ENGLISH, Course, Lesson
 from ..errors import CourseError
 
 OUTPUT_FILES = (
@@ -38,10 +38,29 @@ class Job:
     audience: str
     out_dir: Path
     key: str
+    language: str = ENGLISH
 
     @property
     def name(self) -> str:
-        return f"{self.lesson.id}/{self.audience}"
+        if self.language == ENGLISH:
+            return f"{self.lesson.id}/{self.audience}"
+        return f"{self.language}/{self.lesson.id}/{self.audience}"
+
+
+def language_root(exports: Path, language: str) -> Path:
+    """Where a language's exports go: English in exports/ itself (so every link made before the course
+    was translated still works), every other language in exports/<tag>/ with the same layout inside."""
+    return exports if language == ENGLISH else exports / language
+
+
+def catalogs_digest(locale: Path, language: str, lesson_id: str) -> str:
+    """Hash of the catalogs a lesson's export in ``language`` reads (its own, course, data, interface)."""
+    folder = locale / language.replace("-", "_") / "LC_MESSAGES"
+    digest = hashlib.sha256()
+    for name in (lesson_id, "course", "data", "interface"):
+        path = folder / f"{name}.po"
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
+    return digest.hexdigest()
 
 
 def _hash_tree(root: Path) -> str:
@@ -61,7 +80,9 @@ def package_digest() -> str:
     return hashlib.sha256(f"{__version__}:{_hash_tree(PACKAGE_DIR)}".encode()).hexdigest()
 
 
-def job_key(course: Course, lesson: Lesson, audience: str, data_digest: str, paper: str = "letter") -> str:
+def job_key(
+    course: Course, lesson: Lesson, audience: str, data_digest: str, paper: str = "letter", language: str = ENGLISH
+) -> str:
     entry = {
         "paper": paper,
         "course": course.title,
@@ -69,6 +90,8 @@ def job_key(course: Course, lesson: Lesson, audience: str, data_digest: str, pap
         "audience": [audience, course.audiences[audience].label],
         "parameters": {"audience": audience},
     }
+    if language != ENGLISH:
+        entry["language"] = [language, catalogs_digest(course.locale, language, lesson.id)]
     digest = hashlib.sha256()
     digest.update(lesson.notebook.read_bytes())
     digest.update(json.dumps(entry, sort_keys=True).encode())
@@ -84,9 +107,12 @@ def plan(
     lessons: list[str] | None = None,
     audiences: list[str] | None = None,
     paper: str = "letter",
+    languages: list[str] | None = None,
 ) -> list[Job]:
-    """Every job for the chosen lessons and audiences (all when None), in course order, printed on
-    ``paper`` (letter or a4)."""
+    """Every job for the chosen lessons, audiences and languages (all when None), in course order,
+    language by language, printed on ``paper`` (letter or a4)."""
+    for tag in languages or []:
+        course.language(tag)  # raises CourseError for a language course.yaml does not list
     for lesson_id in lessons or []:
         course.lesson(lesson_id)  # raises CourseError for an unknown id
     for audience in audiences or []:
@@ -94,14 +120,18 @@ def plan(
             raise CourseError(f"{course.path}: unknown audience {audience!r}; declared: {', '.join(course.audiences)}")
     data_digest = _hash_tree(data_dir)
     jobs = []
-    for lesson in course.lessons:
-        if lessons and lesson.id not in lessons:
+    for language in course.languages:
+        if languages and language.tag not in languages:
             continue
-        for audience in lesson.audiences:
-            if audiences and audience not in audiences:
+        root = language_root(exports, language.tag)
+        for lesson in course.lessons:
+            if lessons and lesson.id not in lessons:
                 continue
-            key = job_key(course, lesson, audience, data_digest, paper)
-            jobs.append(Job(lesson, audience, exports / lesson.id / audience, key))
+            for audience in lesson.audiences:
+                if audiences and audience not in audiences:
+                    continue
+                key = job_key(course, lesson, audience, data_digest, paper, language.tag)
+                jobs.append(Job(lesson, audience, root / lesson.id / audience, key, language.tag))
     return jobs
 
 

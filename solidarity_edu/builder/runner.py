@@ -14,11 +14,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..course import Course, load_course
+from ..course import ENGLISH, Course, load_course
 from ..errors import BuildError, CourseError, SolidarityEduError
+from ..i18n import speaking
 from ..lesson import read_lesson
 from ..lint import preflight, standards_problems
 from ..standards import lesson_standards
+from ..translate.course import course_in
 from .cache import cache_in
 from .course_plan import write_course_pages
 from .export import LessonContext, export_all
@@ -26,7 +28,7 @@ from .handout import DEFAULT_PAPER, PAPER_SIZES
 from .index import index_html
 from .jobs import default_jobs
 from .packs import make_packs
-from .plan import OUTPUT_FILES, Job, is_current, plan, read_state, write_state
+from .plan import OUTPUT_FILES, Job, is_current, language_root, plan, read_state, write_state
 
 log = logging.getLogger("solidarity_edu.builder")
 
@@ -50,12 +52,14 @@ class BuildReport:
 
 
 def _context(course: Course, job: Job, data_dir: Path, paper: str = DEFAULT_PAPER) -> LessonContext:
+    """What the pages print about the lesson, in the job's language (``course`` is already in it)."""
     return LessonContext(
         course_title=course.title,
         lesson_id=job.lesson.id,
-        lesson_title=job.lesson.title,
+        lesson_title=course.lesson(job.lesson.id).title,
         audience=job.audience,
         audience_label=course.audiences[job.audience].label,
+        language=job.language,
         duration=job.lesson.duration_minutes[job.audience],
         course_audiences=tuple(course.audiences),
         paper=paper,
@@ -118,16 +122,16 @@ def runs_for(todo: list[Job]) -> list[Run]:
     outputs are made from that run. A lesson whose code reads ``audience`` (for example
     ``course_map(audience)``) runs once per audience. Runs keep the order of ``todo``."""
     runs: list[Run] = []
-    shared: dict[str, Run] = {}
+    shared: dict[tuple[str, str], Run] = {}
     for job in todo:
         lesson = job.lesson
-        if lesson.id in shared:
-            shared[lesson.id].jobs.append(job)
+        if (lesson.id, job.language) in shared:
+            shared[(lesson.id, job.language)].jobs.append(job)
             continue
         run = Run([job])
         runs.append(run)
         if not read_lesson(lesson.notebook).reads_audience:
-            shared[lesson.id] = run
+            shared[(lesson.id, job.language)] = run
     return runs
 
 
@@ -142,13 +146,15 @@ def build(
     pdf: bool = True,
     cell_timeout: int | None = None,
     paper: str = DEFAULT_PAPER,
+    languages: list[str] | None = None,
 ) -> BuildReport:
     """Build every export. Problems with course.yaml or a notebook's tags stop the build before any
     lesson runs; a failing cell stops only that lesson's outputs.
 
     ``workers`` lessons run at once (default: ``default_jobs()``); a cell may run ``cell_timeout``
     seconds (default: ``CELL_TIMEOUT_SECONDS``). Pages print on ``paper``: letter (default) or a4. With
-    PDFs, each audience also gets its packs (see packs.py)."""
+    PDFs, each audience also gets its packs (see packs.py). ``languages`` (default: every language in
+    course.yaml) are built one after the other into exports/ (English) and exports/<tag>/."""
     from .execute import CELL_TIMEOUT_SECONDS, execute_lesson
     from .pdf import PdfPrinter, chromium_path
 
@@ -159,12 +165,14 @@ def build(
     unknown = standards_problems(course)
     if unknown:
         raise CourseError(str(unknown[0]) + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""))
-    jobs = plan(course, exports, data_dir, lessons, audiences, paper)
+    jobs = plan(course, exports, data_dir, lessons, audiences, paper, languages)
+    courses = {lang.tag: course_in(course, lang.tag) for lang in course.languages}
     for lesson in {job.lesson.id: job.lesson for job in jobs}.values():
         preflight(lesson.notebook, course)
     if pdf:
         chromium_path()  # fail now, not after every lesson has run
     state = read_state(exports)
+    built_languages = [lang.tag for lang in course.languages if not languages or lang.tag in languages]
     report = BuildReport()
     todo = [job for job in jobs if force or not is_current(job, state, pdf)]
     report.skipped = [job.name for job in jobs if job not in todo]
@@ -189,7 +197,13 @@ def build(
                 run = queue.pop(0)
                 log.info("[%d/%d] running  %s", done_count + len(running) + 1, total, run.name)
                 future = pool.submit(
-                    execute_lesson, run.lesson.notebook, run.lesson.id, run.audience, cell_timeout=timeout
+                    execute_lesson,
+                    run.lesson.notebook,
+                    run.lesson.id,
+                    run.audience,
+                    cell_timeout=timeout,
+                    language=run.jobs[0].language,
+                    locale=course.locale,
                 )
                 running[future] = (run, time.perf_counter())
 
@@ -213,7 +227,8 @@ def build(
                         try:
                             if error is not None:
                                 raise error
-                            export_all(executed, _context(course, job, data_dir, paper), job.out_dir)
+                            with speaking(job.language):
+                                export_all(executed, _context(courses[job.language], job, data_dir, paper), job.out_dir)
                         except SolidarityEduError as err:
                             report.failed[job.name] = str(err)
                             state.pop(job.name, None)
@@ -230,12 +245,16 @@ def build(
                         state[job.name] = job.key
                         report.built.append(job.name)
                         log.info("[%d/%d] exported %s (%.1f s)", done_count, total, job.name, time.perf_counter() - t0)
-        course_pages = [
-            (html, html.with_suffix(".pdf"))
-            for html in write_course_pages(course, exports, data_dir)
-            if not html.with_suffix(".pdf").is_file()
-            or html.stat().st_mtime_ns > html.with_suffix(".pdf").stat().st_mtime_ns
-        ]
+        course_pages = []
+        for tag in built_languages:
+            with speaking(tag):
+                written = write_course_pages(courses[tag], language_root(exports, tag), data_dir)
+            course_pages += [
+                (html, html.with_suffix(".pdf"))
+                for html in written
+                if not html.with_suffix(".pdf").is_file()
+                or html.stat().st_mtime_ns > html.with_suffix(".pdf").stat().st_mtime_ns
+            ]
         if pdf and course_pages:
             if printer is None:
                 printer = PdfPrinter()
@@ -254,11 +273,31 @@ def build(
                 if job_name in report.timings:
                     report.timings[job_name]["print"] = round(seconds, 3)
     write_state(exports, state)
-    if pdf:
-        make_packs(course, exports, paper)
-    index = exports / "index.html"
-    text = index_html(course, exports, set(report.failed))
-    if not index.is_file() or index.read_text(encoding="utf-8") != text:
-        index.write_text(text, encoding="utf-8")
+    for tag in built_languages:
+        root = language_root(exports, tag)
+        with speaking(tag):
+            if pdf:
+                make_packs(courses[tag], root, paper)
+            failed = {
+                name.removeprefix(f"{tag}/") for name in report.failed if tag == ENGLISH or name.startswith(f"{tag}/")
+            }
+            text = index_html(courses[tag], root, failed, language=tag, languages=index_languages(course, tag))
+        index = root / "index.html"
+        if not index.is_file() or index.read_text(encoding="utf-8") != text:
+            index.write_text(text, encoding="utf-8")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def index_languages(course: Course, current: str) -> list[dict]:
+    """The index's language switch: each language's name and the link to its index from ``current``'s."""
+    up = "" if current == ENGLISH else "../"
+    return [
+        {
+            "tag": lang.tag,
+            "name": lang.name,
+            "href": f"{up}index.html" if lang.tag == ENGLISH else f"{up}{lang.tag}/index.html",
+            "current": lang.tag == current,
+        }
+        for lang in course.languages
+    ]
