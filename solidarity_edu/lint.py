@@ -25,6 +25,7 @@ from .lesson import (
 )
 from .organizers import organizers_of
 from .printing import screen_words
+from .translate.completeness import completeness_problems
 from .prompts import exit_ticket_id
 from .sources import WEAK, HostRating, host_of, rate, read_host_list
 from .standards import unknown_codes
@@ -459,6 +460,7 @@ def lint_course(course: Course) -> list[Problem]:
     for lesson in course.lessons:
         problems += lint_lesson(lesson.notebook, course, seen, lesson, hosts)
     problems += standards_problems(course)
+    problems += completeness_problems(course, course.path.parent.parent / "data")
     return problems
 
 
