@@ -2,7 +2,9 @@
 # System packages the project needs, from Debian's archive (never a browser download):
 #   chromium       prints the PDFs and runs the browser tests (driven by Playwright's Python package)
 #   poppler-utils  pdftotext / pdftoppm, used by the tests and to look at PDF pages as images
-#   fonts-*        fonts for Chromium's print output and for non-Latin names in the lessons
+#   fonts-*        fonts for Chromium's print output and for non-Latin names in the lessons: DejaVu Sans
+#                  (fonts-dejavu-core), Noto Sans, the whole of Vietnamese pages (fonts-noto-core), and
+#                  Noto Sans CJK TC, the whole of Traditional Chinese pages (fonts-noto-cjk)
 #   nodejs, npm    install axe-core and configurable-http-proxy (JupyterHub's proxy) from package-lock.json
 #   postgresql     the server binaries (initdb, pg_ctl) the circle-store tests start a private cluster with;
 #                  the 'main' cluster the package starts is stopped again: no test uses it
@@ -12,8 +14,9 @@ needed=()
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || needed+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || needed+=(fonts-dejavu-core)
-[ -d /usr/share/fonts/truetype/noto ] || needed+=(fonts-noto-core)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
+[ -e /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || needed+=(fonts-noto-core)
+# (fc-list asked for the family itself: a grep -q that stops reading would fail the pipe under pipefail)
+[ -n "$(fc-list ':family=Noto Sans CJK TC' family 2>/dev/null)" ] || needed+=(fonts-noto-cjk)
 command -v node >/dev/null 2>&1 || needed+=(nodejs)
 command -v npm >/dev/null 2>&1 || needed+=(npm)
 # The server, not just the client: psql alone may be installed without it.

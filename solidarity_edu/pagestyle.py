@@ -40,6 +40,28 @@ DIGITS_FONT_FACE = (
     "local('Helvetica'); unicode-range: U+0030-0039; }"
 )
 
+# Pages in other languages get their own stack, chosen by the lang attribute of <html> (or of any element
+# that says it is in that language), so English pages keep FONT_STACK exactly. Each stack starts with a
+# font that draws every letter, digit and mark of its language, so no word is drawn in two fonts.
+#
+# Vietnamese: Atkinson Hyperlegible has no letters with two marks (ạ ầ ẫ ậ ắ ặ ệ ộ ợ ự ...), so a word
+# like "Việt" would take its "ệ" from another font. Vietnamese pages are set wholly in Noto Sans
+# (Debian's fonts-noto-core, made with Vietnamese in mind; plain digits, so no "SE Digits" either).
+# DejaVu Sans, Segoe UI and Arial, all complete for Vietnamese, stand in on machines without it.
+VI_FONT_STACK = '"Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif'
+# Traditional Chinese: a Traditional face, never the Simplified one's glyph variants (Noto Sans CJK TC,
+# Debian's fonts-noto-cjk; its Latin letters and digits keep names and years in the same font).
+# Microsoft JhengHei and PingFang TC are the Traditional faces of Windows and macOS.
+ZH_HANT_FONT_STACK = '"Noto Sans CJK TC", "Microsoft JhengHei", "PingFang TC", "Noto Sans", "DejaVu Sans", sans-serif'
+# Language tag (as :lang() matches it: the tag itself and longer tags that start with it) -> stack.
+LANGUAGE_FONT_STACKS = {
+    "vi": VI_FONT_STACK,
+    "zh-Hant": ZH_HANT_FONT_STACK,
+    "zh-TW": ZH_HANT_FONT_STACK,
+    "zh-HK": ZH_HANT_FONT_STACK,
+    "zh-MO": ZH_HANT_FONT_STACK,
+}
+
 _VARIABLES = {
     "ink": INK,
     "muted": MUTED,
@@ -58,11 +80,27 @@ _VARIABLES = {
 }
 
 
+def language_font_css() -> str:
+    """The CSS that gives a page (or a passage) in Vietnamese or Traditional Chinese its own font stack.
+
+    ``--font`` is redefined on the page's root for ``<html lang="vi">``; an element inside a page that
+    carries its own ``lang`` (a Vietnamese name in an English guide) takes that language's stack too.
+    English pages match none of these rules, so they look exactly as before."""
+    rules = []
+    for stack in dict.fromkeys(LANGUAGE_FONT_STACKS.values()):
+        tags = [tag for tag, chosen in LANGUAGE_FONT_STACKS.items() if chosen == stack]
+        on_root = ", ".join(f":root:lang({tag})" for tag in tags)
+        on_element = ", ".join(f"body [lang]:lang({tag})" for tag in tags)
+        rules.append(f"{on_root} {{ --font: {stack}; }}\n{on_element} {{ --font: {stack}; font-family: {stack}; }}")
+    return "\n".join(rules)
+
+
 def root_css() -> str:
     """``:root { --ink: ...; ... }``: the tokens as CSS custom properties, for every page's stylesheet,
-    after the plain-digits font face the font stack starts with."""
+    after the plain-digits font face the font stack starts with, and followed by the font stacks of
+    pages in other languages (:func:`language_font_css`)."""
     body = " ".join(f"--{name}: {value};" for name, value in _VARIABLES.items())
-    return f"{DIGITS_FONT_FACE}\n:root {{ {body} }}"
+    return f"{DIGITS_FONT_FACE}\n:root {{ {body} }}\n{language_font_css()}"
 
 
 def escape(text: Any) -> str:
