@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import pagestyle
 from .errors import ChartError
+from .i18n import N_, tr
 from .tags import CHART_META, VEGA_LITE_MIME
 
 PALETTE = pagestyle.PALETTE  # Okabe & Ito: distinguishable with the common forms of colour blindness
@@ -43,7 +44,7 @@ def _render(spec: dict, **_: Any) -> tuple[dict, dict]:
     shown["$schema"] = V5_SCHEMA
     description = spec.get("description", "")
     return (
-        {VEGA_LITE_MIME: shown, "text/plain": f"Chart: {description}"},
+        {VEGA_LITE_MIME: shown, "text/plain": f"{tr('Chart:')} {description}"},
         # No "..." actions menu in JupyterLab: its <summary> has no accessible name (axe: summary-name), and
         # its "Open in Vega Editor" link would leave the offline course.
         {CHART_META: {"schema": spec.get("$schema", "")}, VEGA_LITE_MIME: {"embed_options": {"actions": False}}},
@@ -108,10 +109,17 @@ def course_map(audience: str = "high-school") -> alt.Chart:
         pd.DataFrame(rows),
         "lesson",
         "minutes",
-        description=f"Bar chart of the course's {len(rows)} lesson{'s' if len(rows) != 1 else ''} in order, "
-        f"with the minutes each takes for the {label.lower()} audience.",
-        title=f"The course: lessons and minutes ({label})",
-        value_title="minutes",
+        description=(
+            tr(
+                "Bar chart of the course's {count} lessons in order, with the minutes each takes for the {audience} audience."
+            )
+            if len(rows) != 1
+            else tr(
+                "Bar chart of the course's {count} lesson in order, with the minutes each takes for the {audience} audience."
+            )
+        ).format(count=len(rows), audience=label.lower()),
+        title=tr("The course: lessons and minutes ({audience})").format(audience=label),
+        value_title=tr("minutes"),
     )
 
 
@@ -137,29 +145,30 @@ KIND_STYLE = {
 
 def _year_span(frame: pd.DataFrame) -> str:
     first, last = frame["date"].min().year, frame["date"].max().year
-    return str(first) if first == last else f"{first} to {last}"
+    return str(first) if first == last else tr("{first} to {last}").format(first=first, last=last)
 
 
+# English; kind_label() and community_label() give them in the current language.
 KIND_LABELS = {
-    "law": "Law",
-    "court-ruling": "Court ruling",
-    "executive-action": "Executive action",
-    "policy": "Policy",
-    "violence": "Violence",
-    "report": "Report",
-    "migration": "Migration",
-    "resistance": "Resistance",
-    "organizing": "Organizing",
-    "solidarity": "Solidarity",
-    "redress": "Redress",
-    "commemoration": "Commemoration",
+    "law": N_("Law"),
+    "court-ruling": N_("Court ruling"),
+    "executive-action": N_("Executive action"),
+    "policy": N_("Policy"),
+    "violence": N_("Violence"),
+    "report": N_("Report"),
+    "migration": N_("Migration"),
+    "resistance": N_("Resistance"),
+    "organizing": N_("Organizing"),
+    "solidarity": N_("Solidarity"),
+    "redress": N_("Redress"),
+    "commemoration": N_("Commemoration"),
 }
 COMMUNITY_LABELS = {
-    "all": "All Asian Americans",
-    "asian-american": "Asian American",
-    "south-asian": "South Asian",
-    "southeast-asian": "Southeast Asian",
-    "latinx": "Latinx",
+    "all": N_("All Asian Americans"),
+    "asian-american": N_("Asian American"),
+    "south-asian": N_("South Asian"),
+    "southeast-asian": N_("Southeast Asian"),
+    "latinx": N_("Latinx"),
 }
 ANY = "any"  # the menus' "show everything" value (no community or kind is called this)
 _TITLE_SPAN = re.compile(r",?\s*\(?\d{4}\s*(?:-|–|to)\s*\d{4}\)?\s*$")
@@ -167,12 +176,12 @@ _TITLE_SPAN = re.compile(r",?\s*\(?\d{4}\s*(?:-|–|to)\s*\d{4}\)?\s*$")
 
 def community_label(slug: str) -> str:
     """How a menu or a legend names a community: ``"south-asian"`` -> ``"South Asian"``."""
-    return COMMUNITY_LABELS.get(slug) or " ".join(w.capitalize() for w in slug.split("-"))
+    return tr(COMMUNITY_LABELS.get(slug) or " ".join(w.capitalize() for w in slug.split("-")))
 
 
 def kind_label(slug: str) -> str:
     """How a legend or a menu names a kind of event: ``"court-ruling"`` -> ``"Court ruling"``."""
-    return KIND_LABELS.get(slug) or slug.replace("-", " ").capitalize()
+    return tr(KIND_LABELS.get(slug) or slug.replace("-", " ").capitalize())
 
 
 LABEL_PX_PER_CHAR = 11  # a name in bold 20 px type on a slide, per character (the widest theme)
@@ -236,7 +245,7 @@ def timeline(
             "kind": events["kind"].astype(str).map(kind_label),
             "communities": events["communities"].map(lambda cs: ", ".join(community_label(c) for c in cs)),
             "community_key": events["communities"].map(lambda c: "|" + "|".join(c) + "|"),
-            "row": [RESISTANCE_LANE if r else ACTION_LANE for r in events["is_resistance"]],
+            "row": [tr(RESISTANCE_LANE) if r else tr(ACTION_LANE) for r in events["is_resistance"]],
             "source": events["sources"].map(lambda s: s[0]),
             # The short name the data gives for charts (chart_label), else the title.
             "label": [
@@ -254,8 +263,8 @@ def timeline(
         value=ANY,
         bind=alt.binding_select(
             options=[ANY, *communities],
-            labels=["All communities", *[community_label(c) for c in communities]],
-            name="Community ",
+            labels=[tr("All communities"), *[community_label(c) for c in communities]],
+            name=tr("Community") + " ",
         ),
     )
     kind = alt.param(
@@ -263,28 +272,38 @@ def timeline(
         value=ANY,
         bind=alt.binding_select(
             options=[ANY, *[kind_label(k) for k in present]],
-            labels=["All kinds", *[kind_label(k) for k in present]],
-            name="Kind ",
+            labels=[tr("All kinds"), *[kind_label(k) for k in present]],
+            name=tr("Kind") + " ",
         ),
     )
     eras = [era] if isinstance(era, str) else list(era or [])
-    scope = "; ".join(ERA_LABELS[e] for e in eras) if eras else "selected events"
+    scope = "; ".join(tr(ERA_LABELS[e]) for e in eras) if eras else tr("selected events")
     resisting = int(events["is_resistance"].sum())
     acting = len(events) - resisting
     rows = []
     if resisting:
-        rows.append(f"{resisting} acts of resistance, organizing, redress or solidarity")
+        rows.append(tr("{count} acts of resistance, organizing, redress or solidarity").format(count=resisting))
     if acting:
-        rows.append(f"{acting} laws, rulings, government actions or acts of violence")
-    layout = "in two rows: " if resisting and acting else "in one row: "
-    description = (
-        f"Timeline of {len(events)} events, {_year_span(events)} ({scope}), " + layout + " and ".join(rows) + "."
-    )
+        rows.append(tr("{count} laws, rulings, government actions or acts of violence").format(count=acting))
+    facts = {"count": len(events), "span": _year_span(events), "scope": scope}
+    if len(rows) == 2:
+        description = tr("Timeline of {count} events, {span} ({scope}), in two rows: {upper} and {lower}.").format(
+            upper=rows[0], lower=rows[1], **facts
+        )
+    else:
+        description = tr("Timeline of {count} events, {span} ({scope}), in one row: {row}.").format(
+            row="".join(rows), **facts
+        )
     if label:
-        description += f" {len(label)} key event{'s are' if len(label) != 1 else ' is'} named on the chart."
+        named = (
+            tr("{count} key events are named on the chart.")
+            if len(label) != 1
+            else tr("{count} key event is named on the chart.")
+        )
+        description += " " + named.format(count=len(label))
     if title:
         title = _TITLE_SPAN.sub("", title).strip() + f", {_year_span(events)}"
-    rows_sort = [r for r in (RESISTANCE_LANE, ACTION_LANE) if r in set(frame["row"])]
+    rows_sort = [tr(r) for r in (RESISTANCE_LANE, ACTION_LANE) if tr(r) in set(frame["row"])]
     years = events["date"].max().year - events["date"].min().year
     step = next((s for s in (1, 2, 5, 10, 20, 25, 50) if years / s <= 10), 100)
     base = alt.Chart(frame).encode(
@@ -300,18 +319,18 @@ def timeline(
         color=alt.Color(
             "kind:N",
             scale=alt.Scale(domain=[kind_label(k) for k in present], range=[KIND_STYLE[k][0] for k in present]),
-            legend=alt.Legend(orient="bottom", columns=4, title="Kind of event"),
+            legend=alt.Legend(orient="bottom", columns=4, title=tr("Kind of event")),
         ),
         shape=alt.Shape(
             "kind:N",
             scale=alt.Scale(domain=[kind_label(k) for k in present], range=[KIND_STYLE[k][1] for k in present]),
         ),
         tooltip=[
-            alt.Tooltip("when:N", title="When"),
-            alt.Tooltip("event:N", title="Event"),
-            alt.Tooltip("summary:N", title="What happened"),
-            alt.Tooltip("communities:N", title="Communities"),
-            alt.Tooltip("source:N", title="Source"),
+            alt.Tooltip("when:N", title=tr("When")),
+            alt.Tooltip("event:N", title=tr("Event")),
+            alt.Tooltip("summary:N", title=tr("What happened")),
+            alt.Tooltip("communities:N", title=tr("Communities")),
+            alt.Tooltip("source:N", title=tr("Source")),
         ],
     )
     name_style = {"align": "left", "dx": 9, "fontSize": 12, "fontWeight": "bold", "limit": 200}
@@ -355,10 +374,15 @@ def camps_map() -> alt.LayerChart:
     states = alt.Data(values=topo, format=alt.DataFormat(type="topojson", feature="states"))
     largest = frame.loc[frame["peak_population"].idxmax()]
     smallest = frame.loc[frame["peak_population"].idxmin()]
-    description = (
-        f"Map of the ten War Relocation Authority camps in {frame['state'].nunique()} states, from California to "
-        f"Arkansas; circle size shows each camp's peak population, from {smallest['peak_population']:,} at "
-        f"{smallest['camp']} to {largest['peak_population']:,} at {largest['camp']}."
+    description = tr(
+        "Map of the ten War Relocation Authority camps in {states} states, from California to Arkansas; circle "
+        "size shows each camp's peak population, from {smallest} at {smallest_camp} to {largest} at {largest_camp}."
+    ).format(
+        states=frame["state"].nunique(),
+        smallest=f"{smallest['peak_population']:,}",
+        smallest_camp=smallest["camp"],
+        largest=f"{largest['peak_population']:,}",
+        largest_camp=largest["camp"],
     )
     # The state outlines are decoration (aria=False hides them from screen readers; the description says it all).
     base = alt.Chart(states).mark_geoshape(fill="#e8e8e8", stroke="#ffffff", strokeWidth=0.8, aria=False)
@@ -371,14 +395,16 @@ def camps_map() -> alt.LayerChart:
             size=alt.Size(
                 "peak_population:Q",
                 scale=alt.Scale(range=[80, 1400]),
-                legend=alt.Legend(title="Peak population", orient="bottom", format=",d", values=[8000, 12000, 16000]),
+                legend=alt.Legend(
+                    title=tr("Peak population"), orient="bottom", format=",d", values=[8000, 12000, 16000]
+                ),
             ),
             tooltip=[
-                alt.Tooltip("camp:N", title="Camp"),
-                alt.Tooltip("state:N", title="State"),
-                alt.Tooltip("peak_population:Q", title="Peak population", format=","),
-                alt.Tooltip("opened:N", title="First arrivals"),
-                alt.Tooltip("closed:N", title="Closed"),
+                alt.Tooltip("camp:N", title=tr("Camp")),
+                alt.Tooltip("state:N", title=tr("State")),
+                alt.Tooltip("peak_population:Q", title=tr("Peak population"), format=","),
+                alt.Tooltip("opened:N", title=tr("First arrivals")),
+                alt.Tooltip("closed:N", title=tr("Closed")),
             ],
         )
     )
@@ -390,6 +416,21 @@ def camps_map() -> alt.LayerChart:
         .project("albersUsa")
         .properties(width=640, height=400)
     )
+
+
+# The removals data's countries as the chart names them, and how it writes a figure with a qualifier.
+COUNTRY_NAMES = {
+    "cambodia": N_("Cambodia"),
+    "laos": N_("Laos"),
+    "vietnam": N_("Vietnam"),
+    "cambodia-laos-vietnam": N_("All three"),
+}
+QUALIFIED_FIGURES = {"about": N_("about {value}"), "more-than": N_("more than {value}")}
+
+
+def country_name(slug: str) -> str:
+    """How the removals chart names a country (``"laos"`` -> ``"Laos"``), in the current language."""
+    return tr(COUNTRY_NAMES.get(slug) or slug.capitalize())
 
 
 def removals_chart() -> alt.VConcatChart:
@@ -407,21 +448,21 @@ def removals_chart() -> alt.VConcatChart:
     orders = data[(data["measure"] == "final-orders") & (data["subgroup"] == "all")]
 
     def frame(rows: pd.DataFrame) -> pd.DataFrame:
-        qualifier = rows["value_qualifier"].map({"about": "about ", "more-than": "more than "}).fillna("")
+        qualified = rows["value_qualifier"].map(lambda q: tr(QUALIFIED_FIGURES.get(q, "{value}")))
         return pd.DataFrame(
             {
                 "date": rows["period_end"].dt.strftime("%Y-%m-%d"),
-                "country": rows["country"]
-                .astype(str)
-                .map(lambda c: "All three" if c == "cambodia-laos-vietnam" else c.capitalize()),
+                "country": rows["country"].astype(str).map(country_name),
                 "value": rows["value"].astype(int),
-                "label": qualifier + rows["value"].map("{:,}".format),
+                "label": [
+                    form.format(value=f"{value:,}") for form, value in zip(qualified, rows["value"], strict=True)
+                ],
                 "reporter": rows["reporter"].astype(str),
                 "reporter_type": rows["reporter_type"].astype(str),
             }
         )
 
-    countries = ["Cambodia", "Laos", "Vietnam", "All three"]
+    countries = [country_name(c) for c in COUNTRY_NAMES]
     country_scale = {
         "color": alt.Scale(domain=countries, range=[PALETTE[0], PALETTE[1], PALETTE[2], "#000000"]),
         "shape": alt.Scale(domain=countries, range=["circle", "square", "triangle-up", "diamond"]),
@@ -434,16 +475,16 @@ def removals_chart() -> alt.VConcatChart:
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("value:Q", title=y_title),
             color=alt.Color(
-                "country:N", scale=country_scale["color"], legend=alt.Legend(orient="bottom", title="Country")
+                "country:N", scale=country_scale["color"], legend=alt.Legend(orient="bottom", title=tr("Country"))
             ),
             shape=alt.Shape(
-                "country:N", scale=country_scale["shape"], legend=alt.Legend(orient="bottom", title="Country")
+                "country:N", scale=country_scale["shape"], legend=alt.Legend(orient="bottom", title=tr("Country"))
             ),
             tooltip=[
-                alt.Tooltip("country:N", title="Country"),
-                alt.Tooltip("label:N", title="Figure"),
-                alt.Tooltip("date:T", title="As of", format="%B %Y"),
-                alt.Tooltip("reporter:N", title="Reporter"),
+                alt.Tooltip("country:N", title=tr("Country")),
+                alt.Tooltip("label:N", title=tr("Figure")),
+                alt.Tooltip("date:T", title=tr("As of"), format="%B %Y"),
+                alt.Tooltip("reporter:N", title=tr("Reporter")),
             ],
         )
         government = "datum.reporter_type == 'government'"
@@ -453,17 +494,24 @@ def removals_chart() -> alt.VConcatChart:
             + base.mark_text(dx=8, align="left", fontSize=11).encode(text="label:N")
         ).properties(width=600, height=190)
 
-    description = (
-        f"Two panels of published figures for Cambodia, Laos and Vietnam. Top: {len(yearly)} yearly counts of "
-        f"removals, between {int(yearly['value'].min())} and {int(yearly['value'].max())} a year. Bottom: "
-        f"{len(orders)} counts of people with final orders of removal, from "
-        f"{int(orders['value'].min()):,} to {int(orders['value'].max()):,}, reported by government agencies "
-        "(filled marks), community groups and the press (open marks) between "
-        f"{orders['period_end'].dt.year.min()} and {orders['period_end'].dt.year.max()}."
+    description = tr(
+        "Two panels of published figures for Cambodia, Laos and Vietnam. Top: {yearly} yearly counts of "
+        "removals, between {yearly_low} and {yearly_high} a year. Bottom: {orders} counts of people with final "
+        "orders of removal, from {orders_low} to {orders_high}, reported by government agencies (filled marks), "
+        "community groups and the press (open marks) between {first_year} and {last_year}."
+    ).format(
+        yearly=len(yearly),
+        yearly_low=int(yearly["value"].min()),
+        yearly_high=int(yearly["value"].max()),
+        orders=len(orders),
+        orders_low=f"{int(orders['value'].min()):,}",
+        orders_high=f"{int(orders['value'].max()):,}",
+        first_year=orders["period_end"].dt.year.min(),
+        last_year=orders["period_end"].dt.year.max(),
     )
     return alt.vconcat(
-        panel(yearly, "Removals in one fiscal or calendar year", "people removed"),
-        panel(orders, "People with final orders of removal (a running total on a given date)", "people"),
+        panel(yearly, tr("Removals in one fiscal or calendar year"), tr("people removed")),
+        panel(orders, tr("People with final orders of removal (a running total on a given date)"), tr("people")),
         description=description,
     )
 
@@ -493,7 +541,7 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
             # The legend's name for the group: a count of several groups at once gets a short name (the
             # tooltip lists them), so the legend never cuts a label short.
             "targeted": data["target_group"].map(
-                lambda gs: "-".join(w.capitalize() for w in gs[0].split("-")) if len(gs) == 1 else "Several groups"
+                lambda gs: "-".join(w.capitalize() for w in gs[0].split("-")) if len(gs) == 1 else tr("Several groups")
             ),
             "value": data["value"].astype(int),
             "label": data["value"].map("{:,}".format),
@@ -508,33 +556,37 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
     named = (key == 1) | (key == series.transform("count")) | (frame["value"] == series.transform("max"))
     frame["shown"] = frame["label"].where(named, "")
     frame = frame.drop(columns="order")
-    description = (
-        f"Counts of {', '.join(sorted('-'.join(w.capitalize() for w in g.split('-')) for g in wanted))} hate incidents or crimes from {frame['collector'].nunique()} "
-        f"collectors ({', '.join(sorted(frame['collector'].unique()))}), {frame['date'].min()[:4]} to "
-        f"{frame['date'].max()[:4]}, one panel each with its own scale, because each collector counts "
-        "something different."
+    description = tr(
+        "Counts of {groups} hate incidents or crimes from {count} collectors ({collectors}), {first_year} to "
+        "{last_year}, one panel each with its own scale, because each collector counts something different."
+    ).format(
+        groups=", ".join(sorted("-".join(w.capitalize() for w in g.split("-")) for g in wanted)),
+        count=frame["collector"].nunique(),
+        collectors=", ".join(sorted(frame["collector"].unique())),
+        first_year=frame["date"].min()[:4],
+        last_year=frame["date"].max()[:4],
     )
     base = alt.Chart().encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-        y=alt.Y("value:Q", title="count"),
+        y=alt.Y("value:Q", title=tr("count")),
         opacity=alt.Opacity(
             "targeted:N",
             scale=alt.Scale(range=[1.0, 0.5, 0.25]),
-            legend=alt.Legend(orient="bottom", title="Targeted group", labelLimit=400, columns=1),
+            legend=alt.Legend(orient="bottom", title=tr("Targeted group"), labelLimit=400, columns=1),
         ),
         tooltip=[
-            alt.Tooltip("collector:N", title="Collector"),
-            alt.Tooltip("what:N", title="What is counted"),
-            alt.Tooltip("group:N", title="Groups counted"),
-            alt.Tooltip("label:N", title="Count"),
-            alt.Tooltip("date:T", title="Period ending", format="%B %Y"),
-            alt.Tooltip("release:N", title="Release"),
+            alt.Tooltip("collector:N", title=tr("Collector")),
+            alt.Tooltip("what:N", title=tr("What is counted")),
+            alt.Tooltip("group:N", title=tr("Groups counted")),
+            alt.Tooltip("label:N", title=tr("Count")),
+            alt.Tooltip("date:T", title=tr("Period ending"), format="%B %Y"),
+            alt.Tooltip("release:N", title=tr("Release")),
         ],
     )
     # What is counted by colour AND shape (a black-and-white copy keeps the shapes), on the points only;
     # the targeted group by how solid the mark is, which a grey copy keeps too. The figures are set in
     # the text colour: coloured too, they split the points' one legend into two.
-    legend = alt.Legend(orient="bottom", title="What is counted", labelLimit=400, columns=1)
+    legend = alt.Legend(orient="bottom", title=tr("What is counted"), labelLimit=400, columns=1)
     points = base.mark_point(filled=True, size=90).encode(
         color=alt.Color("what:N", legend=legend), shape=alt.Shape("what:N", legend=legend)
     )
@@ -557,22 +609,23 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
 
 
 def self_assessment_chart(
-    ratings: dict[str, int], steps: int = 5, low: str = "Not yet", high: str = "Strongly"
+    ratings: dict[str, int], steps: int = 5, low: str = N_("Not yet"), high: str = N_("Strongly")
 ) -> alt.Chart:
     """A learner's own ratings (from exercises.scale) as labelled bars on a 1-to-``steps`` scale."""
+    low, high = tr(low), tr(high)
     frame = pd.DataFrame({"practice": list(ratings), "rating": [int(v) for v in ratings.values()]})
     strongest = frame.loc[frame["rating"].idxmax(), "practice"]
-    description = (
-        f"Bar chart of your ratings of {len(frame)} items on a scale from 1 ({low}) to {steps} ({high}); "
-        f"the highest is {strongest} at {frame['rating'].max()}."
-    )
+    description = tr(
+        "Bar chart of your ratings of {count} items on a scale from 1 ({low}) to {steps} ({high}); "
+        "the highest is {strongest} at {rating}."
+    ).format(count=len(frame), low=low, steps=steps, high=high, strongest=strongest, rating=frame["rating"].max())
     base = alt.Chart(frame, description=description).encode(
         y=alt.Y("practice:N", sort=None, title=None),
         x=alt.X(
             "rating:Q",
             scale=alt.Scale(domain=[0, steps]),
             axis=alt.Axis(tickMinStep=1),
-            title=f"1 = {low}, {steps} = {high}",
+            title=tr("1 = {low}, {steps} = {high}").format(low=low, steps=steps, high=high),
         ),
         tooltip=["practice:N", "rating:Q"],
     )

@@ -8,17 +8,19 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .errors import DatasetError
+from .i18n import N_
 
 ERAS = ("exclusion", "incarceration", "after-9-11", "deportation", "connections")
+# English constants; charts show them translated (tr(ERA_LABELS[era]), tr(RESISTANCE_LANE)).
 ERA_LABELS = {
-    "exclusion": "Chinese exclusion and the exclusion era",
-    "incarceration": "The WWII incarceration of Japanese Americans",
-    "after-9-11": "After September 11, 2001",
-    "deportation": "Southeast Asian refugees and deportation",
-    "connections": "Threads that connect the histories",
+    "exclusion": N_("Chinese exclusion and the exclusion era"),
+    "incarceration": N_("The WWII incarceration of Japanese Americans"),
+    "after-9-11": N_("After September 11, 2001"),
+    "deportation": N_("Southeast Asian refugees and deportation"),
+    "connections": N_("Threads that connect the histories"),
 }
-RESISTANCE_LANE = "Resisting and organizing"
-ACTION_LANE = "Laws, orders and violence"
+RESISTANCE_LANE = N_("Resisting and organizing")
+ACTION_LANE = N_("Laws, orders and violence")
 
 
 @functools.lru_cache(maxsize=1)

@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from .errors import NotebookError
+from .i18n import N_
 from .tags import INJECTED_PARAMETERS
 from .yamlfile import parse_yaml
 
@@ -54,7 +55,8 @@ _KEY = re.compile(r"\A([0-9]{2})(?:-|\Z)")
 
 # The exercise functions a prompt cell may call (kind = function name).
 PROMPT_FUNCTIONS = ("reflect", "choose", "order_events", "scale", "scenario", "action_plan")
-GROUPINGS = ("whole class", "individual", "pairs", "small groups", "circle")
+# How a part is done; the guide and the speaker notes show it translated (tr(grouping)).
+GROUPINGS = (N_("whole class"), N_("individual"), N_("pairs"), N_("small groups"), N_("circle"))
 _PART_KEYS = {"name", "start", "minutes", "grouping", "does"}
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 

@@ -1,5 +1,6 @@
 """Pages the package writes from templates (solidarity_edu/templates/): the exports' index, the journal
-export, the circle's summary page. One Jinja environment; HTML templates escape everything by default."""
+export, the circle's summary page. One Jinja environment; HTML templates escape everything by default.
+Templates write their own words as ``{{ tr("Answer key") }}`` (see :mod:`solidarity_edu.i18n`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import functools
 from typing import Any
 
 from . import pagestyle
+from .i18n import tr
 
 
 @functools.lru_cache(maxsize=2)
@@ -22,6 +24,7 @@ def _environment(autoescape: bool) -> Any:
         lstrip_blocks=True,
     )
     env.globals["style"] = pagestyle
+    env.globals["tr"] = tr  # the page's own words in the current language (solidarity_edu.i18n)
     return env
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import jinja2
 import nbformat
 
+from ..i18n import tr
 from ..lesson import SOURCES_TAG, LessonModel, Source
 from .transforms import copy_notebook
 
@@ -91,7 +92,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["md"] = _md
     env.filters["human_date"] = _human_date
-    env.globals.update(italic_types=ITALIC_TYPES, quoted_types=QUOTED_TYPES)
+    env.globals.update(italic_types=ITALIC_TYPES, quoted_types=QUOTED_TYPES, tr=tr)
     full, short = env.get_template("citation_full.md.j2"), env.get_template("citation_short.md.j2")
     env.filters["full_citation"] = lambda work: full.render(work=work).strip()
     env.filters["short_citation"] = lambda work: short.render(work=work).strip()

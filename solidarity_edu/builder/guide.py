@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 import nbformat
 
+from ..i18n import tr
 from ..lesson import LessonModel, PlannedPart, heading_text
 from ..prompts import Prompt, numbered_prompts
 from .bibliography import GENERATED_TAG
@@ -185,7 +186,7 @@ def procedure(model: LessonModel, audience: str, course_audiences: tuple[str, ..
                 number=index,
                 name=planned.part.name,
                 minutes=planned.minutes,
-                grouping=planned.part.grouping,
+                grouping=tr(planned.part.grouping),
                 does=markdown_html(planned.part.does) if planned.part.does else "",
                 slides=tuple(by_part.get(index, [])),
                 prompts=asks,
@@ -226,6 +227,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["md"] = lambda text: jinja2.utils.markupsafe.Markup(markdown_html(text)) if text else ""
     env.filters["safe_html"] = jinja2.utils.markupsafe.Markup
+    env.globals["tr"] = tr
     return env
 
 
@@ -266,11 +268,15 @@ def materials(model: LessonModel, audience: str, course_audiences: tuple[str, ..
     """What to have ready: copies, projector, devices, and what to read before class."""
     count = len(numbered_prompts(model, audience, course_audiences))
     return [
-        f"The handout (worksheet.pdf): one copy per learner; it holds the {count} numbered questions.",
-        "The slides (slides.html) on a projector or large screen; they open offline in any browser.",
-        "Devices: none needed with the printed handout. To use the student notebook instead, one computer "
-        "per learner or pair (see the index for how to open it).",
-        "Before class: read this guide through, the content note and the care notes in the procedure.",
+        tr("The handout (worksheet.pdf): one copy per learner; it holds the {count} numbered questions.").format(
+            count=count
+        ),
+        tr("The slides (slides.html) on a projector or large screen; they open offline in any browser."),
+        tr(
+            "Devices: none needed with the printed handout. To use the student notebook instead, one computer "
+            "per learner or pair (see the index for how to open it)."
+        ),
+        tr("Before class: read this guide through, the content note and the care notes in the procedure."),
     ]
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import pagestyle
+from ..i18n import N_, tr
 from ..lesson import LessonModel, heading_text
 from ..organizers import organizers_of
 from ..prompts import Prompt, exit_ticket_id, numbered_prompts
@@ -34,11 +35,17 @@ from . import assets
 PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
 DEFAULT_PAPER = "letter"
 # Same labels as the action plan's widget (solidarity_edu.exercises.forms.PLAN_FIELDS); a test keeps
-# them equal. The build does not import the exercises (they are the notebooks' helpers).
-PLAN_FIELDS = ("What will you do?", "With whom? (a group, a friend, an organization)", "Your first step", "By when?")
+# them equal. The build does not import the exercises (they are the notebooks' helpers). The handout's
+# template shows them translated (tr(field)).
+PLAN_FIELDS = (
+    N_("What will you do?"),
+    N_("With whom? (a group, a friend, an organization)"),
+    N_("Your first step"),
+    N_("By when?"),
+)
 PLAN_CHOICES = (
-    ("Risk level", ("Low", "Medium", "High")),
-    ("Commitment", ("Once", "A few times", "Every month", "Ongoing")),
+    (N_("Risk level"), (N_("Low"), N_("Medium"), N_("High"))),
+    (N_("Commitment"), (N_("Once"), N_("A few times"), N_("Every month"), N_("Ongoing"))),
 )
 LETTERS = "ABCDEFGHIJ"
 ESSENTIAL_QUESTION = "essential question"
@@ -104,12 +111,14 @@ def prompt_data(number: int, prompt: Prompt) -> dict:
         item["lines"] = 0
     elif prompt.kind == "order_events":
         item["options"] = [{"letter": "", "text": text} for text in _order_items(prompt)]
-        item["say"] = f"Number the events from 1 (earliest) to {len(prompt.options)} (latest)."
+        item["say"] = tr("Number the events from 1 (earliest) to {count} (latest).").format(count=len(prompt.options))
         item["lines"] = 0
     elif prompt.kind == "scale":
         item["options"] = [{"letter": "", "text": text} for text in prompt.options]
         item["steps"] = list(range(1, prompt.steps + 1))
-        item["say"] = f"Circle one number in each row: 1 = {prompt.low}, {prompt.steps} = {prompt.high}."
+        item["say"] = tr("Circle one number in each row: 1 = {low}, {steps} = {high}.").format(
+            low=prompt.low, steps=prompt.steps, high=prompt.high
+        )
         item["lines"] = 0
     elif prompt.kind == "action_plan":
         item["fields"] = list(PLAN_FIELDS)
@@ -189,7 +198,7 @@ def handout_html(model: LessonModel, se: Mapping[str, Any], audience: str, cours
         "handout.html.j2",
         se=se,
         handout=handout_data(model, audience, course_audiences),
-        group_label="Circle" if audience == "community" else "Class",
+        group_label=tr("Circle") if audience == "community" else tr("Class"),
         handout_css=safe(css),
         fonts_css=safe(se["fonts_css"]),
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..course import Course
+from ..i18n import N_, tr
 from ..lesson import lesson_key
 from ..standards import lesson_standards
 from ..templating import render, safe
@@ -20,24 +21,32 @@ from .packs import pack_links
 from .screenshots import KINDS as _SHOT_KINDS
 from .screenshots import png_size, screenshot_path
 
-# (file, label, what it is for) in the order a teacher uses them.
+# (file, label, what it is for) in the order a teacher uses them; in English here, shown with tr().
 _LINKS = [
-    ("guide.pdf", "Teacher guide", "PDF: at a glance, procedure, answer key"),
-    ("worksheet.pdf", "Handout", "PDF to print, one per learner (2 pages for high school)"),
-    ("reading.pdf", "Reader", "PDF: the lesson's text to read on paper or aloud"),
-    ("slides.html", "Slides", "opens in any browser, offline"),
-    ("student.ipynb", "Student notebook", "download for JupyterLab"),
-    ("guide.html", "Guide (web page)", ""),
-    ("worksheet.html", "Handout (web page)", ""),
-    ("reading.html", "Reader (web page)", ""),
-    ("sources.json", "Sources (CSL JSON)", "for a reference manager"),
+    ("guide.pdf", N_("Teacher guide"), N_("PDF: at a glance, procedure, answer key")),
+    ("worksheet.pdf", N_("Handout"), N_("PDF to print, one per learner (2 pages for high school)")),
+    ("reading.pdf", N_("Reader"), N_("PDF: the lesson's text to read on paper or aloud")),
+    ("slides.html", N_("Slides"), N_("opens in any browser, offline")),
+    ("student.ipynb", N_("Student notebook"), N_("download for JupyterLab")),
+    ("guide.html", N_("Guide (web page)"), ""),
+    ("worksheet.html", N_("Handout (web page)"), ""),
+    ("reading.html", N_("Reader (web page)"), ""),
+    ("sources.json", N_("Sources (CSL JSON)"), N_("for a reference manager")),
 ]
 
 _SHOT_TEXT = {
-    # kind: (alt text start, visible caption, the export the picture shows)
-    "slides": ("First slide of", "Slides", "slides.html"),
-    "worksheet": ("Page 1 of the handout for", "Handout, page 1", "worksheet.pdf"),
-    "guide": ("Page 1 of the teacher guide for", "Teacher guide, page 1", "guide.pdf"),
+    # kind: (alt text, visible caption, the export the picture shows)
+    "slides": (N_("First slide of {lesson} ({audience} version)"), N_("Slides"), "slides.html"),
+    "worksheet": (
+        N_("Page 1 of the handout for {lesson} ({audience} version)"),
+        N_("Handout, page 1"),
+        "worksheet.pdf",
+    ),
+    "guide": (
+        N_("Page 1 of the teacher guide for {lesson} ({audience} version)"),
+        N_("Teacher guide, page 1"),
+        "guide.pdf",
+    ),
 }
 THUMB_WIDTH = 200
 CITATION_FILE = "CITATION.cff"
@@ -53,7 +62,7 @@ def build_date() -> str:
 
 def lesson_name(course: Course, lesson_id: str) -> str:
     """How every page names a lesson: 'Lesson 01: <its title in course.yaml>' (the one source of titles)."""
-    return f"Lesson {lesson_key(lesson_id)}: {course.lesson(lesson_id).title}"
+    return tr("Lesson {number}: {title}").format(number=lesson_key(lesson_id), title=course.lesson(lesson_id).title)
 
 
 def _thumbnails(course: Course, exports: Path, failed: set[str] | frozenset[str]) -> dict[str, dict[str, list[dict]]]:
@@ -80,10 +89,10 @@ def _thumbnails(course: Course, exports: Path, failed: set[str] | frozenset[str]
                     {
                         "href": material if (exports / material).is_file() else png.relative_to(exports).as_posix(),
                         "src": png.relative_to(exports).as_posix(),
-                        "alt": f"{alt} {name} ({version} version)",
+                        "alt": tr(alt).format(lesson=name, audience=version),
                         "width": THUMB_WIDTH,
                         "height": max(1, round(height * THUMB_WIDTH / width)),
-                        "caption": caption,
+                        "caption": tr(caption),
                     }
                 )
             if items:
@@ -97,9 +106,9 @@ def printables(course: Course, exports: Path) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     for audience in course.audiences:
         items = [link for row in pack_links(course, exports) if row["audience"] == audience for link in row["links"]]
-        for rel, text in ((f"{audience}/course-plan.pdf", "Course plan (PDF)"), ("glossary.html", "Glossary")):
+        for rel, text in ((f"{audience}/course-plan.pdf", N_("Course plan (PDF)")), ("glossary.html", N_("Glossary"))):
             if (exports / rel).is_file():
-                items.append({"href": rel, "text": text})
+                items.append({"href": rel, "text": tr(text)})
         found[audience] = items
     return found
 
@@ -178,7 +187,12 @@ def index_html(
                 rel = f"{lesson.id}/{audience}/{name}"
                 built = f"{lesson.id}/{audience}" not in failed and (exports / rel).is_file()
                 links.append(
-                    {"href": rel if built else None, "text": text, "note": note, "download": name.endswith(".ipynb")}
+                    {
+                        "href": rel if built else None,
+                        "text": tr(text),
+                        "note": tr(note) if note else "",
+                        "download": name.endswith(".ipynb"),
+                    }
                 )
             rows.append(
                 {

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 import nbformat
 
+from ..i18n import tr
 from ..lesson import PARTS_TAG, LessonModel
 from .transforms import copy_notebook
 
@@ -21,12 +22,14 @@ TEMPLATES = Path(__file__).parent / "templates" / "snippets"
 
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=False,  # Markdown, not HTML: nbconvert renders and escapes it
         keep_trailing_newline=False,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["tr"] = tr
+    return env
 
 
 def timing_markdown(model: LessonModel, audience: str, audience_label: str, duration: int) -> str:

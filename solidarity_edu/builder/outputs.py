@@ -19,6 +19,7 @@ import nbformat
 
 from ..chart_themes import projection_spec
 from ..errors import BuildError
+from ..i18n import tr
 from ..tags import CHART_META, VEGA_LITE_MIME, WIDGET_MIME
 from .cache import cached_text
 from .transforms import copy_notebook
@@ -70,9 +71,10 @@ def _chart_spec(output: dict, where: str) -> tuple[dict, str]:
 
 def _figure(inner: str, description: str, attrs: str = "") -> str:
     text = html.escape(description)
+    label = html.escape(tr("Chart:"))
     return (
         f'<figure class="se-figure"{attrs}>{inner}'
-        f'<figcaption class="se-chart-description"><span class="se-visually-label">Chart: </span>'
+        f'<figcaption class="se-chart-description"><span class="se-visually-label">{label} </span>'
         f"{text}</figcaption></figure>"
     )
 

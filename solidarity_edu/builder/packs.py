@@ -20,11 +20,12 @@ from pathlib import Path
 
 from ..course import Course
 from ..errors import BuildError
+from ..i18n import N_, tr
 
 log = logging.getLogger("solidarity_edu.builder")
 
 # pack file -> (the lesson PDF it joins, what the index calls it)
-PACKS = {"handouts.pdf": ("worksheet.pdf", "Handouts"), "readings.pdf": ("reading.pdf", "Readers")}
+PACKS = {"handouts.pdf": ("worksheet.pdf", N_("Handouts")), "readings.pdf": ("reading.pdf", N_("Readers"))}
 ZIP_NAME = "printables.zip"
 _ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
@@ -150,9 +151,11 @@ def pack_links(course: Course, exports: Path) -> list[dict]:
     rows = []
     for audience, info in course.audiences.items():
         links = []
-        for name, text in [*((pack, label) for pack, (_, label) in PACKS.items()), (ZIP_NAME, "All printables")]:
+        for name, text in [*((pack, label) for pack, (_, label) in PACKS.items()), (ZIP_NAME, N_("All printables"))]:
             if (exports / audience / name).is_file():
-                links.append({"href": f"{audience}/{name}", "text": f"{text} ({name})"})
+                links.append(
+                    {"href": f"{audience}/{name}", "text": tr("{label} ({file})").format(label=tr(text), file=name)}
+                )
         if links:
             rows.append({"audience": audience, "label": info.label, "links": links})
     return rows

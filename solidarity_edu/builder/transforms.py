@@ -17,6 +17,7 @@ import nbformat
 
 from ..deck import CHECK_KINDS, DeckPlan, Slide
 from ..errors import BuildError
+from ..i18n import N_, tr
 from ..lesson import METADATA_KEY, LessonModel, source_numbers
 from ..prompts import Prompt
 from ..tags import cell_tags, keeps
@@ -107,29 +108,38 @@ def student_copy(nb: nbformat.NotebookNode, audience: str) -> nbformat.NotebookN
 
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# A part's grouping (solidarity_edu.lesson.GROUPINGS) as a slide's activity badge starts it.
+BADGE_GROUPINGS = {
+    "individual": N_("Individual"),
+    "pairs": N_("Pairs"),
+    "small groups": N_("Small groups"),
+    "circle": N_("Circle"),
+}
 SLIDE_PARTS = Path(__file__).parent / "templates" / "slide_parts"
 
 
 @functools.lru_cache(maxsize=1)
 def _slide_parts() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(SLIDE_PARTS)),
         autoescape=False,  # the HTML template escapes with |e; the notes are Markdown nbconvert renders
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
     )
+    env.globals["tr"] = tr
+    return env
 
 
 def check_html(prompt: Prompt) -> str:
     """A check or scenario as a slide shows it: lettered options, the answer as a fragment."""
     if prompt.kind == "choose":
         correct = [prompt.answer] if prompt.answer in prompt.options else []
-        label, reveal_label = "Check", "Answer"
+        label, reveal_label = tr("Check"), tr("Answer")
     elif prompt.kind == "scenario":
         correct = [b for b in prompt.best if b in prompt.options]
-        label, reveal_label = "Scenario", "Strongest choice" + ("s" if len(correct) > 1 else "")
+        label, reveal_label = tr("Scenario"), tr("Strongest choices") if len(correct) > 1 else tr("Strongest choice")
     else:
-        correct, label, reveal_label = [], "Put in order", "Order"
+        correct, label, reveal_label = [], tr("Put in order"), tr("Order")
     feedback = ""
     if len(correct) == 1:
         feedback = (prompt.feedback or {}).get(correct[0], "") or (correct[0] if prompt.kind == "choose" else "")
@@ -263,7 +273,8 @@ def _badge(plan: DeckPlan, slide: Slide) -> str:
     planned = plan.plan[slide.part - 1]
     if planned.part.grouping == "whole class":
         return ""
-    return f"{planned.part.grouping.capitalize()}, {planned.minutes} minutes"
+    grouping = BADGE_GROUPINGS.get(planned.part.grouping, planned.part.grouping.capitalize())
+    return tr("{grouping}, {minutes} minutes").format(grouping=tr(grouping), minutes=planned.minutes)
 
 
 def clear_widget_state(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

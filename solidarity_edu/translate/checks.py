@@ -40,6 +40,8 @@ _URL = re.compile(r"https?://[^\s)>\]\"']+")
 _PLACEHOLDER = re.compile(r"\{\w+\}")  # {1} (Markdown links, HTML) and {time} (interface)
 _MARKS = ("**", "`")
 _WORD = re.compile(r"[^\W\d_]+")  # whole words in any script: Vietnamese "toàn" is not English "to"
+# Where an agreed term is not a term: code (`...`, <code>...</code>) and the package's own name.
+_NOT_PROSE = re.compile(r"`[^`\n]*`|<code>.*?</code>|\bsolidarity-edu\b", re.DOTALL)
 _ITALIC = re.compile(r"(?<!\*)\*[^*\n]+\*(?!\*)")  # *Title of a cited work*: kept in English on purpose
 # Words that are only English: their presence in a translation means a sentence was left untranslated.
 _ENGLISH = frozenset(
@@ -95,7 +97,9 @@ class Term:
 
 def _terms_used(english: str, terms: Iterable[Term]) -> list[Term]:
     """The terms that appear in ``english``, leaving out a term found only inside a longer one
-    (``Asian American`` inside ``Southeast Asian American``, ``coalition`` inside ``Sikh Coalition``)."""
+    (``Asian American`` inside ``Southeast Asian American``, ``coalition`` inside ``Sikh Coalition``), and
+    leaving out code and the package's name (``solidarity`` in ``solidarity-edu``)."""
+    english = _NOT_PROSE.sub(lambda m: " " * len(m.group()), english)
     found = [(m.start(), m.end(), term) for term in terms for m in term.pattern().finditer(english)]
     used: dict[str, Term] = {}
     for start, end, term in found:

@@ -145,15 +145,17 @@ def dataset_units(data_dir: Path, datasets: Iterable[str] = tuple(DATASET_TEXT))
 
 
 def interface_units(package: Path | None = None) -> list[Unit]:
-    """The sentences the package marks with ``tr()`` or ``N_()`` (see :mod:`solidarity_edu.i18n`),
-    collected by Babel's Python extractor, in file and line order."""
+    """The sentences the package marks with ``tr()`` or ``N_()`` (see :mod:`solidarity_edu.i18n`), in
+    file and line order: Babel's Python extractor reads the modules, Jinja's Babel extractor the page
+    templates (``*.j2``, where ``{{ tr("Answer key") }}`` marks a sentence)."""
     from babel.messages.extract import extract_from_dir
 
     package = package or Path(__file__).resolve().parent.parent
     units = []
     found = extract_from_dir(
         str(package),
-        method_map=[("**.py", "python")],
+        method_map=[("**.py", "python"), ("**.j2", "jinja2.ext:babel_extract")],
+        options_map={"**.j2": {"trim_blocks": "true", "lstrip_blocks": "true"}},
         keywords={"tr": None, "N_": None},
         comment_tags=("Translators:",),
         strip_comment_tags=True,

@@ -218,3 +218,26 @@ def test_print_charts_survive_a_black_and_white_copy(name):
         checked += 1
     if name not in {"course_map", "camps_map"}:  # one colour each: nothing to tell apart
         assert checked >= 1, f"{name}: no series found to check"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: charts.timeline(era="incarceration", label=["executive-order-9066"]),
+        charts.camps_map,
+        charts.removals_chart,
+    ],
+)
+def test_a_chart_described_in_traditional_chinese_keeps_every_number(make, root, monkeypatch):
+    from solidarity_edu import i18n
+
+    monkeypatch.setenv("SOLIDARITY_EDU_ROOT", str(root))
+    english = charts.chart_description(make())
+    try:
+        i18n.use_language("zh-Hant")
+        chinese = charts.chart_description(make())
+    finally:
+        i18n.use_language(None)
+    assert re.search(r"[\u4e00-\u9fff]{4}", chinese), chinese
+    assert not re.search(r"\b(?:events|camps|panels|removals)\b", chinese)
+    assert sorted(re.findall(r"\d+(?:,\d{3})*", chinese)) == sorted(re.findall(r"\d+(?:,\d{3})*", english))

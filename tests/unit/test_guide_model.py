@@ -112,3 +112,23 @@ def test_rubric_has_three_or_four_levels_and_covers_statement_and_plan(course):
     for lesson_id in ("07-defining-solidarity", "09-taking-action"):
         model = read_lesson(course.lesson(lesson_id).notebook)
         assert uses_rubric(model, "high-school", audiences)
+
+
+def test_the_guide_speaks_the_current_language(root, monkeypatch):
+    """The answer key's own words come from the interface catalog; English stays as written."""
+    from solidarity_edu import i18n
+    from solidarity_edu.builder.guide import render_section
+
+    monkeypatch.setenv("SOLIDARITY_EDU_ROOT", str(root))
+    try:
+        i18n.use_language("vi")
+        vietnamese = render_section("back.html.j2", audience_label="High school", entries=[], rubric="")
+        i18n.use_language("zh-Hant")
+        chinese = render_section("back.html.j2", audience_label="High school", entries=[], rubric="")
+    finally:
+        i18n.use_language(None)
+    english = render_section("back.html.j2", audience_label="High school", entries=[], rubric="")
+    assert '<h2 id="se-answer-key-title">Đáp án</h2>' in vietnamese
+    assert '<h2 id="se-answer-key-title">答案</h2>' in chinese
+    assert '<h2 id="se-answer-key-title">Answer key</h2>' in english
+    assert "Every question high school learners see, numbered as on the handout." in english

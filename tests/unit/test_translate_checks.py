@@ -82,6 +82,15 @@ def test_a_term_inside_a_longer_term_and_capitalised_names_are_matched_as_a_read
     assert problems == ["'Document' must be rendered 'Ghi lại'"]
 
 
+def test_code_and_the_package_name_are_not_terms():
+    terms = [Term("solidarity", "đoàn kết")]
+    english = "Built with solidarity-edu 1.0; run <code>solidarity-edu link</code> or `solidarity-edu build`."
+    translated = "Được tạo bằng solidarity-edu 1.0; chạy <code>solidarity-edu link</code> hoặc `solidarity-edu build`."
+    assert unit_problems(english, translated, terms) == []
+    problems = unit_problems("Solidarity, not solidarity-edu.", "Hợp tác, không phải solidarity-edu.", terms)
+    assert problems == ["'solidarity' must be rendered 'đoàn kết'"]
+
+
 def test_the_drafted_terminology_lists_load():
     root = Path(__file__).resolve().parents[2] / "locale"
     for language in ("vi", "zh_Hant"):
@@ -120,7 +129,10 @@ def test_a_translation_that_breaks_a_cells_structure_is_named_by_cell():
         ("a 2.1 billion dollar fund", "quỹ 2,1 tỷ đô la"),
         # a cited title kept in English, in italics or in quotation marks, is not untranslated text
         ("Read *The Story of the Camps and the People*.", "Đọc *The Story of the Camps and the People*."),
-        ('Read "Demarginalizing the Intersection of Race and Sex".', 'Đọc "Demarginalizing the Intersection of Race and Sex".'),
+        (
+            'Read "Demarginalizing the Intersection of Race and Sex".',
+            'Đọc "Demarginalizing the Intersection of Race and Sex".',
+        ),
         # Vietnamese words are whole words: "toàn" is not the English "to"
         ("The whole country.", "Toàn quốc, toàn dân, toàn thể."),
     ],

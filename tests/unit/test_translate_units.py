@@ -78,3 +78,26 @@ def test_a_dataset_row_without_an_id_is_named(tmp_path):
     (folder / "timeline.csv").write_text("id,title,summary\nfirst,A title,A summary\n,No id,Text\n", encoding="utf-8")
     with pytest.raises(TranslationError, match=r"timeline\.csv, row 3: no id"):
         dataset_units(tmp_path, ["timeline"])
+
+
+def test_the_page_templates_sentences_are_extracted_with_their_path_and_line(tmp_path, root):
+    """Babel reads tr("...") in the *.j2 templates: "Answer key" lands in interface.pot, where the
+    guide's template says it."""
+    import polib
+
+    from solidarity_edu.translate.catalogs import extract
+    from solidarity_edu.translate.units import interface_units
+
+    template = "solidarity_edu/builder/templates/guide/back.html.j2"
+    lines = (root / template).read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if 'tr("Answer key")' in text)
+    units = [u for u in interface_units() if u.source == "Answer key"]
+    assert [u.where for u in units] == [f"{template}:{line}"]
+
+    course = load_course(root / "notebooks" / "course.yaml")
+    extract(course, root / "data", tmp_path)
+    pot = polib.pofile(str(tmp_path / "templates" / "interface.pot"))
+    entry = pot.find("Answer key")
+    assert entry is not None and entry.comment == f"{template}:{line}"
+    placeholders = pot.find("Timeline of {count} events, {span} ({scope}), in two rows: {upper} and {lower}.")
+    assert placeholders is not None and placeholders.comment.startswith("solidarity_edu/charts.py:")
