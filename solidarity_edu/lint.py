@@ -25,11 +25,11 @@ from .lesson import (
 )
 from .organizers import organizers_of
 from .printing import screen_words
-from .translate.completeness import completeness_problems
 from .prompts import exit_ticket_id
 from .sources import WEAK, HostRating, host_of, rate, read_host_list
 from .standards import unknown_codes
 from .tags import known_tags
+from .translate.completeness import completeness_problems
 
 __all__ = ["Problem", "lint_course", "lint_lesson", "preflight"]
 

@@ -62,6 +62,14 @@ LANGUAGE_FONT_STACKS = {
     "zh-MO": ZH_HANT_FONT_STACK,
 }
 
+
+def chart_font(language: str) -> str:
+    """The font family of chart text (Vega's ``font``) for a page in ``language``: CHART_FONT in English,
+    otherwise the language's own stack, so a chart's labels match the page around them."""
+    stack = LANGUAGE_FONT_STACKS.get(language)
+    return stack.replace('"', "") if stack else CHART_FONT
+
+
 _VARIABLES = {
     "ink": INK,
     "muted": MUTED,

@@ -8,7 +8,7 @@ import functools
 from typing import Any
 
 from . import pagestyle
-from .i18n import tr
+from .i18n import current_language, tr
 
 
 @functools.lru_cache(maxsize=2)
@@ -25,6 +25,7 @@ def _environment(autoescape: bool) -> Any:
     )
     env.globals["style"] = pagestyle
     env.globals["tr"] = tr  # the page's own words in the current language (solidarity_edu.i18n)
+    env.globals["current_language"] = current_language  # the page's lang attribute
     return env
 
 

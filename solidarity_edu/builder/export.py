@@ -77,16 +77,27 @@ def _without_soup(exporter_class):
     return Exporter
 
 
+def _with_translator(exporter):
+    """``exporter`` whose templates can say ``tr("...")``: the page's own words in the language being
+    built (solidarity_edu.i18n; the build sets it per language)."""
+    from ..i18n import tr
+
+    exporter.environment.globals["tr"] = tr
+    return exporter
+
+
 @functools.lru_cache(maxsize=1)
 def _page_exporter():
     from nbconvert import HTMLExporter
 
-    return _without_soup(HTMLExporter)(
-        template_name="se_page",
-        extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
+    return _with_translator(
+        _without_soup(HTMLExporter)(
+            template_name="se_page",
+            extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
     )
 
 
@@ -94,12 +105,14 @@ def _page_exporter():
 def _slides_exporter():
     from nbconvert import SlidesExporter
 
-    return _without_soup(SlidesExporter)(
-        template_name="se_slides",
-        extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
+    return _with_translator(
+        _without_soup(SlidesExporter)(
+            template_name="se_slides",
+            extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
     )
 
 

@@ -17,9 +17,10 @@ import re
 
 import nbformat
 
+from .. import pagestyle
 from ..chart_themes import projection_spec
 from ..errors import BuildError
-from ..i18n import tr
+from ..i18n import current_language, tr
 from ..tags import CHART_META, VEGA_LITE_MIME, WIDGET_MIME
 from .cache import cached_text
 from .transforms import copy_notebook
@@ -60,6 +61,9 @@ def _chart_spec(output: dict, where: str) -> tuple[dict, str]:
     meta = output.get("metadata", {}).get(CHART_META, {})
     if meta.get("schema"):
         spec["$schema"] = meta["schema"]
+    font = pagestyle.chart_font(current_language())
+    if font != pagestyle.CHART_FONT:
+        spec = _with_font(spec, font)
     description = str(spec.get("description") or "").strip()
     if not description:
         raise BuildError(
@@ -67,6 +71,17 @@ def _chart_spec(output: dict, where: str) -> tuple[dict, str]:
             "or pass description='One sentence saying what the chart shows' to alt.Chart"
         )
     return spec, description
+
+
+def _with_font(spec: dict, font: str) -> dict:
+    """``spec`` with every use of the English chart font (the theme's config) changed to ``font``."""
+    config = dict(spec.get("config") or {})
+    for key, value in list(config.items()):
+        if value == pagestyle.CHART_FONT:
+            config[key] = font
+        elif isinstance(value, dict):
+            config[key] = {k: (font if v == pagestyle.CHART_FONT else v) for k, v in value.items()}
+    return {**spec, "config": config}
 
 
 def _figure(inner: str, description: str, attrs: str = "") -> str:

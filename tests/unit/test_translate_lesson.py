@@ -31,7 +31,9 @@ def test_parts_keep_their_cells_and_minutes_and_prompts_their_ids():
     choose = next(p for p in vi.prompts if p.kind == "choose" and p.answer)
     before = english.prompt(choose.id)
     assert choose.question != before.question and choose.answer == choose.options[before.options.index(before.answer)]
-    assert [c.source for c in out.cells if c.cell_type == "code"] == [c.source for c in nb.cells if c.cell_type == "code"]
+    assert [c.source for c in out.cells if c.cell_type == "code"] == [
+        c.source for c in nb.cells if c.cell_type == "code"
+    ]
 
 
 def test_a_quotation_is_shown_in_english_then_in_the_translation_marked():
