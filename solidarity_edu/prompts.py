@@ -382,15 +382,13 @@ def find_prompt(prompt_id: str, language: str | None = None) -> Prompt:
     :func:`solidarity_edu.i18n.current_language`). A text with no checked translation stays English.
 
     Raises PromptError saying where it looked and how to fix it."""
-    prompt = _find_english(prompt_id)
-    if language == "en":
-        return prompt
-    from .translate.prompts import prompt_in
+    from .translate.prompts import prompt_in, source_prompt
 
-    return prompt_in(prompt, language)
+    prompt = source_prompt(_find(prompt_id))
+    return prompt if language == "en" else prompt_in(prompt, language)
 
 
-def _find_english(prompt_id: str) -> Prompt:
+def _find(prompt_id: str) -> Prompt:
     reason = prompt_id_problem(prompt_id)
     if reason:
         raise PromptError(reason)

@@ -40,6 +40,20 @@ def translate_prompt(prompt: Prompt, lookup: Lookup) -> Prompt:
     )
 
 
+def source_prompt(prompt: Prompt, language: str | None = None) -> Prompt:
+    """``prompt`` as its author wrote it (English), also when the notebook it was read from carries it
+    translated into ``language`` (a student copy of a translated build does): each field found as a
+    checked translation in the lesson's catalog is put back into its English. The journal keeps this."""
+    from ..i18n import current_language
+    from .runtime import is_english, lesson_reverse_lookup
+
+    language = language or current_language()
+    if is_english(language):
+        return prompt
+    reverse = lesson_reverse_lookup(language, prompt.lesson)
+    return translate_prompt(prompt, reverse) if reverse is not None else prompt
+
+
 def prompt_in(prompt: Prompt, language: str | None = None) -> Prompt:
     """``prompt`` as a learner reading ``language`` sees it (the kernel's current language when None),
     from the lesson's catalog (see :mod:`.runtime`). English, a missing catalog or a missing entry give

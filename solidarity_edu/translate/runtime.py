@@ -77,6 +77,13 @@ def lesson_lookup(language: str, lesson: str) -> Lookup | None:
     return _lookup(path, path.stat().st_mtime_ns)
 
 
+def lesson_reverse_lookup(language: str, lesson: str) -> Lookup | None:
+    """``lookup(context, translation)`` -> the English it translates, from lesson ``lesson``'s catalog
+    in ``language`` (checked entries only), or None when there is no catalog."""
+    path = lesson_catalog_path(language, lesson)
+    return _reverse(path, path.stat().st_mtime_ns) if path is not None else None
+
+
 def data_lookup(language: str) -> Lookup | None:
     """The checked translations of the datasets' catalog in ``language``, or None (English)."""
     path = data_catalog_path(language)
@@ -86,6 +93,17 @@ def data_lookup(language: str) -> Lookup | None:
         )
         return None
     return _lookup(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _reverse(path: Path, _mtime: int) -> Lookup | None:
+    try:
+        po = read_catalog(path)
+    except TranslationError as err:
+        log.warning("%s; showing English", err)
+        return None
+    table = {(e.msgctxt, e.msgstr): e.msgid for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+    return lambda context, translated: table.get((context, translated))
 
 
 @lru_cache(maxsize=32)

@@ -212,3 +212,33 @@ def test_the_journal_export_shows_choices_in_the_current_language():
     assert "A prompt no lesson has now" in page and "Kept as saved" in page
     i18n.use_language("en")
     assert "Nothing" in to_markdown(journal.latest_answers())
+
+
+def test_a_lesson_copy_carrying_translated_prompts_still_saves_the_english(project, monkeypatch):
+    """A student copy of a Vietnamese build holds its prompts in Vietnamese: answers are kept in English."""
+    import yaml
+
+    from solidarity_edu.lesson import read_lesson
+    from solidarity_edu.translate.prompts import translate_prompt
+
+    english = read_lesson(project / "notebooks" / "01-alpha.ipynb")
+    table = {context: vietnamese for (context, _), vietnamese in VI.items()}
+    cells = []
+    for prompt in english.prompts:
+        data = translate_prompt(prompt, lambda context, text: table.get(context)).to_data()
+        cells.append(
+            nbformat.v4.new_raw_cell(yaml.safe_dump(data, allow_unicode=True), metadata={"tags": ["prompt-data"]})
+        )
+        cells.append(nbformat.v4.new_code_cell(f"{prompt.kind}({prompt.id!r})", metadata={"tags": ["prompt"]}))
+    copy = project / "student-vi"
+    copy.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), copy / "01-alpha.ipynb")
+    monkeypatch.chdir(copy)
+    i18n.use_language("vi")
+    assert find_prompt("01-court", language="en").options == ("Birthright citizenship", "Nothing")
+    activity = scenario("01-bus")
+    assert "Đánh lạc hướng" in labels(activity)
+    click(activity, "Làm ngơ")
+    click(activity, "See what happens")
+    assert Journal().latest("01-bus").value == "Ignore"
+    assert "Để họ một mình." in texts(activity)
