@@ -107,7 +107,9 @@ def _glossary():
 
 def define(term_id: str) -> HTML:
     """A key term of the course, defined in plain language (from data/glossary)."""
-    row = _row(_glossary(), "id", term_id, "glossary term", "data/glossary/glossary.csv")
+    from .translate.datasets import dataset_in
+
+    row = _row(dataset_in("glossary", _glossary()), "id", term_id, "glossary term", "data/glossary/glossary.csv")
     why = row.get("why_it_matters")
     why = "" if why is None or why is pd.NA else str(why).strip()
     why_html = f'<p class="se-card-why"><strong>Why it matters:</strong> {html.escape(why)}</p>' if why else ""

@@ -356,8 +356,9 @@ def camps_map() -> alt.LayerChart:
     from importlib import resources
 
     from .data import load_camps
+    from .translate.datasets import dataset_in
 
-    camps = load_camps()
+    camps = dataset_in("camps", load_camps())
     frame = pd.DataFrame(
         {
             "camp": camps["name"].astype(str),

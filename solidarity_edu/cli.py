@@ -133,7 +133,7 @@ def _cmd_circle_manifest(args: argparse.Namespace) -> int:
 def _cmd_present(args: argparse.Namespace) -> int:
     from .present import find_lesson, present
 
-    lesson = find_lesson(args.lesson, args.course, args.audience)
+    lesson = find_lesson(args.lesson, args.course, args.audience, args.language)
     return present(lesson, port=args.port, open_browser=not args.no_browser)
 
 
@@ -350,6 +350,11 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("lesson", help="a lesson id from course.yaml (e.g. 07-defining-solidarity) or a notebook path")
     show.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8866, or a free one)")
     show.add_argument("--audience", default=None, help="which version of the lesson (default: its first audience)")
+    show.add_argument(
+        "--language",
+        default=None,
+        help="the learner's language, a tag with catalogs in locale/ (e.g. vi, zh-Hant; default: en)",
+    )
     show.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
     show.set_defaults(func=_cmd_present)
 

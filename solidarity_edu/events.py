@@ -31,8 +31,11 @@ def _timeline() -> pd.DataFrame:
 
 
 def timeline_events() -> pd.DataFrame:
-    """The whole timeline dataset (cached for the kernel's life)."""
-    return _timeline().copy()
+    """The whole timeline dataset (cached for the kernel's life), its titles, summaries and chart labels
+    in the learner's language (see :mod:`solidarity_edu.translate.datasets`)."""
+    from .translate.datasets import dataset_in
+
+    return dataset_in("timeline", _timeline()).copy()
 
 
 def select_events(

@@ -1,4 +1,7 @@
-"""A learner's journal as a document they keep: Markdown, HTML or PDF. Everything they wrote is escaped."""
+"""A learner's journal as a document they keep: Markdown, HTML or PDF. Everything they wrote is escaped.
+
+Questions and choices are written in the learner's language (:func:`solidarity_edu.i18n.current_language`),
+whatever language the lesson was in when they answered."""
 
 from __future__ import annotations
 
@@ -23,6 +26,19 @@ def _lines(value: Any) -> list[str]:
     return str(value).splitlines() or [""]
 
 
+def _in_language(entry: Entry) -> tuple[str, Any]:
+    """The question and the answer of ``entry`` in the learner's language: choices, orders and scale
+    items are kept in English in the journal (so they read back in any language) and shown translated
+    here. An answer whose lesson is not found is shown as it was saved."""
+    from .prompts import course_prompt
+    from .translate.prompts import answer_in, prompt_in
+
+    prompt = course_prompt(entry.prompt)
+    if prompt is None:
+        return entry.question or entry.prompt, entry.value
+    return prompt_in(prompt).question, answer_in(prompt, entry.value)
+
+
 def _md_escape(text: str) -> str:
     """Keep a learner's text from turning into Markdown or HTML when the file is rendered."""
     text = html.escape(text, quote=False)
@@ -37,8 +53,8 @@ def _by_lesson(entries: list[Entry], escape_line: Any = None) -> list[tuple[str,
     for entry in entries:
         if not grouped or grouped[-1][0] != entry.lesson:
             grouped.append((entry.lesson, []))
-        lines = _lines(entry.value)
-        question = entry.question or entry.prompt
+        question, value = _in_language(entry)
+        lines = _lines(value)
         if escape_line is not None:
             lines, question = [escape_line(line) for line in lines], escape_line(question)
         grouped[-1][1].append(

@@ -543,12 +543,21 @@ class LessonModel:
     @property
     def parameter_audience(self) -> str | None:
         """The audience written in the ``parameters`` cell (``audience = "high-school"``), or None."""
+        return self.parameter("audience")
+
+    @property
+    def parameter_language(self) -> str | None:
+        """The language written in the ``parameters`` cell (``language = "en"``), or None."""
+        return self.parameter("language")
+
+    def parameter(self, name: str) -> str | None:
+        """The text the ``parameters`` cell gives ``name`` (``audience = "high-school"``), or None."""
         for cell in self.tagged("parameters"):
             tree = self._trees.get(cell.number)
             for node in tree.body if tree else []:
                 if (
                     isinstance(node, ast.Assign)
-                    and any(isinstance(t, ast.Name) and t.id == "audience" for t in node.targets)
+                    and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
                     and isinstance(node.value, ast.Constant)
                     and isinstance(node.value.value, str)
                 ):

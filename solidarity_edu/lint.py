@@ -45,6 +45,8 @@ _BARE_DOLLAR = re.compile(r"(?<!\\)\$")
 # A web address written in a Markdown cell (bare, in <...> or in a [link](...)).
 _MD_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+")
 HOST_LIST_HELP = "data/source-hosts/lessons.yaml"
+# The language a lesson notebook is written in: its parameters cell says language = "en".
+SOURCE_LANGUAGE = "en"
 
 
 def _structure(model: LessonModel, course: Course) -> list[Problem]:
@@ -62,6 +64,16 @@ def _structure(model: LessonModel, course: Course) -> list[Problem]:
             if cell.cell_type != "code" or not re.search(r"^audience\s*=", cell.source, re.M):
                 problems.append(
                     Problem(path, cell.number, "the parameters cell must be code that sets audience = '...'")
+                )
+            elif re.search(r"^language\s*=", cell.source, re.M) and model.parameter_language != SOURCE_LANGUAGE:
+                problems.append(
+                    Problem(
+                        path,
+                        cell.number,
+                        f"the parameters cell sets language = {model.parameter_language!r}; a lesson is written in "
+                        f"English, so write language = {SOURCE_LANGUAGE!r} (the build and `present --language` "
+                        "set the learner's language)",
+                    )
                 )
     if len(params) != 1:
         problems.append(

@@ -5,7 +5,9 @@
 1. finds the lesson: a lesson id from course.yaml, or the path to a notebook;
 2. writes a *student copy* of it into a temporary folder, made with the same tag contract the build
    uses for student notebooks: facilitator notes, answer keys, print-only cells and cells for other
-   audiences are removed, so nothing meant for teachers reaches the page;
+   audiences are removed, so nothing meant for teachers reaches the page; with ``--language vi`` its
+   Markdown comes from the lesson's catalog and its ``language`` parameter is set, so the prompts, the
+   datasets' text and the activities' words are in that language (answers are saved as in English);
 3. starts Voilà on that copy, bound to 127.0.0.1 (this computer only), with code hidden and errors
    shown as a short sentence instead of a traceback. The lesson's kernel finds the course's data/
    through ``SOLIDARITY_EDU_ROOT`` and keeps writing answers to the learner's own journal
@@ -15,6 +17,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import secrets
@@ -34,6 +37,7 @@ import nbformat
 from .course import Course, load_course
 from .errors import CourseError, NotebookError, SolidarityEduError
 from .lesson import read_lesson
+from .translate.units import TranslationError
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,7 @@ class LessonToPresent:
     notebook: Path
     audience: str
     project_root: Path
+    language: str = "en"
 
 
 def _looks_like_path(target: str) -> bool:
@@ -93,13 +98,40 @@ def _course_or_none(course_path: Path) -> Course | None:
         return None
 
 
-def find_lesson(target: str, course_path: Path, audience: str | None = None) -> LessonToPresent:
+def find_lesson(
+    target: str, course_path: Path, audience: str | None = None, language: str | None = None
+) -> LessonToPresent:
     """Turn what the teacher typed (a lesson id or a notebook path) into a lesson to present.
 
     A lesson id is looked up in ``course_path``; an unknown id raises CourseError naming every lesson
     id that exists. A path may point at any lesson notebook, inside the course or not. ``audience``
-    defaults to the lesson's first audience (or, outside the course, the one in its parameters cell).
+    defaults to the lesson's first audience (or, outside the course, the one in its parameters cell);
+    ``language`` to English. A language with no catalogs under locale/ raises TranslationError naming
+    the languages there are.
     """
+    lesson = _find_lesson(target, course_path, audience)
+    if language is None or language == lesson.language:
+        return lesson
+    check_language(language, lesson.project_root)
+    return dataclasses.replace(lesson, language=language)
+
+
+def check_language(language: str, project_root: Path) -> None:
+    """Raise TranslationError unless ``language`` is English or has catalogs under ``locale/``."""
+    from .translate.catalogs import catalog_dir, languages
+    from .translate.runtime import is_english
+
+    if is_english(language):
+        return
+    if not catalog_dir(project_root / "locale", language).is_dir():
+        there = ", ".join(languages(project_root / "locale")) or "none yet"
+        raise TranslationError(
+            f"no catalogs for language {language!r} in {project_root / 'locale'} (there are: {there}); "
+            "pass one of those, or make the catalogs with `solidarity-edu translate update --language ...`"
+        )
+
+
+def _find_lesson(target: str, course_path: Path, audience: str | None) -> LessonToPresent:
     if _looks_like_path(target):
         notebook = Path(target)
         nb = _read_notebook(notebook)
@@ -146,13 +178,32 @@ def _for_course_lesson(course: Course, lesson_id: str, audience: str | None) -> 
 def student_notebook(lesson: LessonToPresent) -> nbformat.NotebookNode:
     """The lesson as a student gets it: the build's own student filter (the cell-tag contract), so
     facilitator notes, answer keys and cells for other audiences are gone, outputs are cleared and the
-    audience is set. The page title is the lesson title."""
+    audience and language are set. The page title is the lesson title. In another language the
+    Markdown is translated from ``locale/<lang>/LC_MESSAGES/<lesson>.po`` (checked entries only)."""
     from .builder.transforms import student_copy
 
     source = _read_notebook(lesson.notebook)
     nb = student_copy(source, lesson.audience)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = f"audience = {lesson.audience!r}\nlanguage = {lesson.language!r}"
     nb.metadata["title"] = lesson.title
-    return nb
+    return _translated(nb, lesson)
+
+
+def _translated(nb: nbformat.NotebookNode, lesson: LessonToPresent) -> nbformat.NotebookNode:
+    """``nb`` with its Markdown in the lesson's language (itself in English or without a catalog)."""
+    from .translate.apply import catalog_lookup, translated_notebook
+    from .translate.catalogs import catalog_dir, read_catalog
+    from .translate.runtime import is_english
+
+    if is_english(lesson.language):
+        return nb
+    path = catalog_dir(lesson.project_root / "locale", lesson.language) / f"{lesson.notebook.stem}.po"
+    if not path.is_file():
+        log.warning("%s: no catalog for this lesson; its text is shown in English", path)
+        return nb
+    return translated_notebook(nb, catalog_lookup(read_catalog(path)))
 
 
 def write_student_copy(lesson: LessonToPresent, folder: Path) -> Path:
@@ -267,7 +318,7 @@ def present(lesson: LessonToPresent, port: int | None = None, open_browser: bool
         # The kernel runs in the temporary folder, so tell the lesson where the course (and data/) is.
         env.setdefault("SOLIDARITY_EDU_ROOT", str(lesson.project_root))
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(data_path), env.get("JUPYTER_PATH")]))
-        log.info("presenting %s (%s) for %s", lesson.lesson_id, lesson.title, lesson.audience)
+        log.info("presenting %s (%s) for %s in %s", lesson.lesson_id, lesson.title, lesson.audience, lesson.language)
         proc = subprocess.Popen(voila_command(notebook, port, token), env=env, stdin=subprocess.DEVNULL)
 
         def on_term(_signum: int, _frame: FrameType | None) -> None:

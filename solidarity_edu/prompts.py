@@ -376,10 +376,19 @@ def _candidates(key: str) -> list[Path]:
     return list(dict.fromkeys(p.resolve() for p in found))
 
 
-def find_prompt(prompt_id: str) -> Prompt:
-    """The prompt ``prompt_id`` from the lesson notebook it belongs to (read, never run).
+def find_prompt(prompt_id: str, language: str | None = None) -> Prompt:
+    """The prompt ``prompt_id`` from the lesson notebook it belongs to (read, never run), in
+    ``language`` (``"en"``: as the author wrote it; None: the learner's language, see
+    :func:`solidarity_edu.i18n.current_language`). A text with no checked translation stays English.
 
     Raises PromptError saying where it looked and how to fix it."""
+    from .translate.prompts import prompt_in, source_prompt
+
+    prompt = source_prompt(_find(prompt_id))
+    return prompt if language == "en" else prompt_in(prompt, language)
+
+
+def _find(prompt_id: str) -> Prompt:
     reason = prompt_id_problem(prompt_id)
     if reason:
         raise PromptError(reason)
@@ -402,6 +411,28 @@ def find_prompt(prompt_id: str) -> Prompt:
         f"no data for prompt {prompt_id!r} in {', '.join(looked) or 'this folder (no notebooks)'}: "
         f"keep the lesson notebook in the folder it runs from, or add a raw cell tagged prompt-data with id: {prompt_id}"
     )
+
+
+def course_prompt(prompt_id: str) -> Prompt | None:
+    """The prompt ``prompt_id`` as its author wrote it, from the course's lesson notebooks (found from
+    the course folder, not the working folder: for the journal export and other commands), or None
+    when no lesson of the course has it."""
+    from .paths import project_root
+
+    try:
+        key = lesson_key(prompt_id)
+        folder = project_root() / "notebooks"
+    except Exception:  # an id from before the id grammar, or no course folder here
+        return None
+    for path in sorted(folder.glob(f"{key}-*.ipynb")):
+        try:
+            prompt = read_lesson(path).prompt(prompt_id)
+        except Exception as err:  # an unreadable notebook: the answer is shown as it was saved
+            log.debug("skipping %s: %s", path, err)
+            continue
+        if prompt is not None:
+            return prompt
+    return None
 
 
 # -- Numbers and the exit ticket ----------------------------------------------------------------------

@@ -15,6 +15,10 @@ Outside a lesson (a test, a quick sketch) the content can be given as arguments 
 Each call shows a live widget in JupyterLab and carries a static form (the question and room to write)
 that exports print. Answers go to the learner's private journal, never into the notebook.
 
+In another language (the lesson's ``language`` parameter, see :mod:`solidarity_edu.i18n`) the prompt is
+shown from the lesson's catalog, but the journal keeps the same prompt id and the English option texts
+(choices, orders, the items of a scale), so an answer reads back in any language.
+
 The package is split by job: ``checks`` (the prompt an activity shows, and the author's mistakes),
 ``widgets`` (the journal store, buttons, option lists), ``forms`` (what paper shows) and ``sharing``
 (the study circle's share box).
@@ -28,7 +32,7 @@ from typing import Any
 
 from ..i18n import tr
 from ..pagestyle import escape
-from .checks import resolve
+from .checks import feedback_for, option_labels, resolve, shown
 from .forms import (
     COMMITMENTS,
     PLAN_FIELDS,
@@ -92,6 +96,7 @@ def reflect(
     import ipywidgets as w
 
     prompt = resolve("reflect", prompt_id, _given(question=question, lines=lines, optional=optional, private=private))
+    seen = shown(prompt)
     store = Store(prompt.id, prompt.question)
     area = w.Textarea(
         value=store.last_value("", str),
@@ -119,8 +124,8 @@ def reflect(
         pending.start()
 
     area.observe(on_type, names="value")
-    parts = [question_line(prompt.question)]
-    notes = reflect_notes(prompt)
+    parts = [question_line(seen.question)]
+    notes = reflect_notes(seen)
     if notes:
         parts.append(w.HTML(f'<p style="margin:0;font-size:0.9em">{escape(notes)}</p>'))
     parts += [
@@ -128,7 +133,7 @@ def reflect(
         w.HBox([button(tr("Save"), tr("Save this answer to your private journal"), save_now), store.status]),
     ]
     parts += share_box(store, prompt)
-    return Activity(w.VBox(parts), reflect_form(prompt), prompt.question)
+    return Activity(w.VBox(parts), reflect_form(seen), seen.question)
 
 
 def choose(
@@ -142,17 +147,18 @@ def choose(
     import ipywidgets as w
 
     prompt = resolve("choose", prompt_id, _given(question=question, options=options, answer=answer, feedback=feedback))
+    seen = shown(prompt)
 
     def respond(choice: str) -> str:
-        text = prompt.feedback.get(choice, "")
+        text = feedback_for(prompt, seen, choice)
         if prompt.answer is not None:
             verdict = tr("Yes, that's right.") if choice == prompt.answer else tr("Not quite. Have another look.")
             text = f"{verdict} {text}".strip()
         return text
 
     store = Store(prompt.id, prompt.question)
-    rows = pick_one(store, prompt.question, list(prompt.options), tr("Check my answer"), respond)
-    return Activity(w.VBox(rows + share_box(store, prompt)), choose_form(prompt), prompt.question)
+    rows = pick_one(store, seen.question, option_labels(prompt, seen), tr("Check my answer"), respond)
+    return Activity(w.VBox(rows + share_box(store, prompt)), choose_form(seen), seen.question)
 
 
 def _shuffled(prompt_id: str, items: list[str]) -> list[str]:
@@ -173,9 +179,13 @@ def order_events(
     import ipywidgets as w
 
     prompt = resolve("order_events", prompt_id, _given(question=question, items=items, feedback=feedback))
+    seen = shown(prompt)
+    label = dict(zip(prompt.options, seen.options, strict=True))  # English item -> what the learner reads
     correct = list(prompt.options)
     store = Store(prompt.id, prompt.question)
     saved = store.last_value(None, list)
+    if saved and sorted(saved) == sorted(seen.options) and sorted(saved) != sorted(correct):
+        saved = [prompt.options[seen.options.index(item)] for item in saved]  # kept as read: back to English
     order = saved if saved and sorted(saved) == sorted(correct) else _shuffled(prompt.id, correct)
     rows = w.VBox([])
     out = w.HTML("")
@@ -188,7 +198,7 @@ def order_events(
 
     def draw() -> None:
         children = []
-        for i, item in enumerate(order):
+        for i, item in enumerate(label[english] for english in order):
             up = button(tr("Up"), tr("Move '{item}' up").format(item=item), lambda *_, i=i: move(i, -1))
             down = button(tr("Down"), tr("Move '{item}' down").format(item=item), lambda *_, i=i: move(i, 1))
             up.disabled, down.disabled = i == 0, i == len(order) - 1
@@ -202,7 +212,7 @@ def order_events(
         right = sum(a == b for a, b in zip(order, correct, strict=True))
         if right == len(correct):
             out.value = escape(
-                (tr("All {count} are in the right order.").format(count=right) + " " + prompt.done_feedback).strip()
+                (tr("All {count} are in the right order.").format(count=right) + " " + seen.done_feedback).strip()
             )
         else:
             out.value = escape(
@@ -214,14 +224,15 @@ def order_events(
     draw()
     box = w.VBox(
         [
-            question_line(prompt.question),
+            question_line(seen.question),
             rows,
             w.HBox([button(tr("Check the order"), tr("Check"), on_check), store.status]),
             out,
             *share_box(store, prompt),
         ]
     )
-    return Activity(box, order_form(prompt, _shuffled(prompt.id, correct)), prompt.question)
+    shuffled = [label[item] for item in _shuffled(prompt.id, correct)]
+    return Activity(box, order_form(seen, shuffled), seen.question)
 
 
 def scale(
@@ -236,8 +247,11 @@ def scale(
     import ipywidgets as w
 
     prompt = resolve("scale", prompt_id, _given(question=question, items=items, low=low, high=high, steps=steps))
+    seen = shown(prompt)
     store = Store(prompt.id, prompt.question)
     saved = store.last_value({}, dict)
+    # Ratings are kept by the English item; one kept by the text the learner read is found too.
+    saved = {**{e: saved[s] for e, s in zip(prompt.options, seen.options, strict=True) if s in saved}, **saved}
     steps_ = prompt.steps
     # One row of numbered buttons per item, not a slider: ipywidgets' slider handle has no accessible name
     # (a screen reader hears "slider", not "Clarity"), while each button here is named "1" ... "5" with
@@ -246,14 +260,14 @@ def scale(
         w.ToggleButtons(
             options=[(str(n), n) for n in range(1, steps_ + 1)],
             value=int(saved.get(item, 1)) if str(saved.get(item, "")).isdigit() else 1,
-            description=item,
+            description=item_label,
             tooltips=[
-                tr("{item}: {number} of {steps}").format(item=item, number=n, steps=steps_)
+                tr("{item}: {number} of {steps}").format(item=item_label, number=n, steps=steps_)
                 for n in range(1, steps_ + 1)
             ],
             style={"description_width": "16em", "button_width": "3em"},
         )
-        for item in prompt.options
+        for item_label, item in option_labels(prompt, seen)
     ]
     for row in rows:
         row.add_class("se-rating")
@@ -262,19 +276,19 @@ def scale(
     def show(*_: Any) -> None:
         from ..charts import self_assessment_chart
 
+        store.save({item: r.value for item, r in zip(prompt.options, rows, strict=True)})
         ratings = {r.description: r.value for r in rows}
-        store.save(ratings)
-        data, metadata = self_assessment_chart(ratings, steps_, prompt.low, prompt.high)._repr_mimebundle_()
+        data, metadata = self_assessment_chart(ratings, steps_, seen.low, seen.high)._repr_mimebundle_()
         chart.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
     legend = w.HTML(
-        f'<p style="margin:0">1 = {escape(prompt.low)}, {steps_} = {escape(prompt.high)}. '
+        f'<p style="margin:0">1 = {escape(seen.low)}, {steps_} = {escape(seen.high)}. '
         + escape(tr("Pick a number in each row (Tab to move, Enter to choose)."))
         + "</p>"
     )
     box = w.VBox(
         [
-            question_line(prompt.question),
+            question_line(seen.question),
             w.HTML(RATING_CSS),
             legend,
             *rows,
@@ -283,7 +297,7 @@ def scale(
             *share_box(store, prompt),
         ]
     )
-    return Activity(box, scale_form(prompt), prompt.question)
+    return Activity(box, scale_form(seen), seen.question)
 
 
 def scenario(
@@ -306,6 +320,7 @@ def scenario(
             given["options"] = options
         given = {k: v for k, v in given.items() if v is not None}
     prompt = resolve("scenario", prompt_id, given)
+    seen = shown(prompt)
 
     def respond(choice: str) -> str:
         verdict = ""
@@ -314,11 +329,11 @@ def scenario(
                 tr("A strong choice.") if choice in prompt.best else tr("Worth thinking about another choice too.")
             )
             verdict += " "
-        return verdict + prompt.feedback.get(choice, "")
+        return verdict + feedback_for(prompt, seen, choice)
 
     store = Store(prompt.id, prompt.question)
-    rows = pick_one(store, prompt.question, list(prompt.options), tr("See what happens"), respond)
-    return Activity(w.VBox(rows + share_box(store, prompt)), scenario_form(prompt), prompt.question)
+    rows = pick_one(store, seen.question, option_labels(prompt, seen), tr("See what happens"), respond)
+    return Activity(w.VBox(rows + share_box(store, prompt)), scenario_form(seen), seen.question)
 
 
 def action_plan(prompt_id: str, question: str | None = None) -> Activity:
@@ -326,6 +341,7 @@ def action_plan(prompt_id: str, question: str | None = None) -> Activity:
     import ipywidgets as w
 
     prompt = resolve("action_plan", prompt_id, _given(question=question))
+    seen = shown(prompt)
     store = Store(prompt.id, prompt.question)
     saved = store.last_value({}, dict)
     texts = {
@@ -356,7 +372,7 @@ def action_plan(prompt_id: str, question: str | None = None) -> Activity:
 
     box = w.VBox(
         [
-            question_line(prompt.question),
+            question_line(seen.question),
             texts["what"],
             texts["with_whom"],
             risk,
@@ -366,4 +382,4 @@ def action_plan(prompt_id: str, question: str | None = None) -> Activity:
             w.HBox([button(tr("Save my plan"), tr("Save your plan to your private journal"), save), store.status]),
         ]
     )
-    return Activity(box, action_plan_form(prompt), prompt.question)
+    return Activity(box, action_plan_form(seen), seen.question)

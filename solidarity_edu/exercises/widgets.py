@@ -116,20 +116,29 @@ RATING_CSS = (
 
 
 class Options:
-    """A column of option buttons; one can be selected at a time."""
+    """A column of option buttons; one can be selected at a time.
 
-    def __init__(self, options: list[str], selected: str | None) -> None:
+    Each option is ``(label, value)``: the button reads ``label`` (the learner's language) and
+    ``value`` is what the journal keeps (the English option), so a choice saved in one language is
+    shown selected in every other. A plain text is both."""
+
+    def __init__(self, options: list[str] | list[tuple[str, str]], selected: str | None) -> None:
         import ipywidgets as w
 
-        self.options = list(options)
-        self.value: str | None = selected if selected in self.options else None
+        pairs = [o if isinstance(o, tuple) else (o, o) for o in options]
+        self.labels = {value: label for label, value in pairs}
+        self.options = [value for _label, value in pairs]
+        by_label = {label: value for label, value in pairs}
+        # An answer kept as the text the learner read (a translation) is matched to its option too.
+        selected = selected if selected in self.labels else by_label.get(selected or "")
+        self.value: str | None = selected
         self.buttons = []
-        for option in self.options:
+        for label, value in pairs:
             widget = w.Button(
-                description=option, tooltip=tr("Choose: {option}").format(option=option), layout=w.Layout(width="100%")
+                description=label, tooltip=tr("Choose: {option}").format(option=label), layout=w.Layout(width="100%")
             )
             widget.add_class("se-option-button")
-            widget.on_click(lambda _b, option=option: self.select(option))
+            widget.on_click(lambda _b, value=value: self.select(value))
             self.buttons.append(widget)
         self.widget = w.VBox([w.HTML(OPTION_CSS), *self.buttons], layout=w.Layout(width="100%", max_width="52em"))
         self._draw()
@@ -141,7 +150,8 @@ class Options:
     def _draw(self) -> None:
         for option, widget in zip(self.options, self.buttons, strict=True):
             chosen = option == self.value
-            widget.description = f"{option} {tr(SELECTED)}" if chosen else option
+            label = self.labels[option]
+            widget.description = f"{label} {tr(SELECTED)}" if chosen else label
             widget.icon = "check" if chosen else ""
             if chosen:
                 widget.add_class("se-selected")
@@ -149,8 +159,15 @@ class Options:
                 widget.remove_class("se-selected")
 
 
-def pick_one(store: Store, question: str, options: list[str], submit: str, respond: Callable[[str], str]) -> list[Any]:
-    """Option buttons, a submit button and a line of feedback: ``respond(choice)`` says what to show."""
+def pick_one(
+    store: Store,
+    question: str,
+    options: list[str] | list[tuple[str, str]],
+    submit: str,
+    respond: Callable[[str], str],
+) -> list[Any]:
+    """Option buttons, a submit button and a line of feedback: ``respond(choice)`` says what to show
+    (``choice`` is the option's saved value; see :class:`Options`)."""
     import ipywidgets as w
 
     picks = Options(options, store.last_value(None, str))

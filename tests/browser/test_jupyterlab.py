@@ -1,5 +1,6 @@
 """A real JupyterLab on 127.0.0.1: the welcome lesson runs, its chart draws with the network blocked,
-and its widgets appear (Altair 6 charts through JupyterLab 4's built-in Vega-Lite 5 renderer)."""
+and its widgets appear (Altair 6 charts through JupyterLab 4's built-in Vega-Lite 5 renderer); run with
+language = "vi" it shows its prompts in Vietnamese and saves answers under the same ids as in English."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def lab(tmp_path_factory, root):
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(root / "notebooks", work / "notebooks")
     shutil.copytree(root / "data", work / "data", ignore=shutil.ignore_patterns("_parts"))
+    shutil.copytree(root / "locale", work / "locale")
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "HOME": str(work / "home"), "SOLIDARITY_EDU_JOURNAL": str(work / "journal.sqlite3")}
     proc = subprocess.Popen(
@@ -213,3 +215,72 @@ def test_activities_work_with_the_keyboard_alone(lab, browser_page):
     output = first.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')]")
     output.get_by_text("(selected)").wait_for(timeout=30000)
     output.get_by_text("Not quite.").wait_for(timeout=30000)
+
+
+def _lesson_in(work, notebook: str, language: str):
+    """A copy of a lesson whose parameters cell sets ``language`` (what the build and ``present`` do),
+    in a folder of its own inside notebooks/; returns its path relative to notebooks/."""
+    import nbformat
+
+    nb = nbformat.read(work / "notebooks" / notebook, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = f"audience = 'high-school'\nlanguage = {language!r}"
+    (work / "notebooks" / language).mkdir(exist_ok=True)
+    nbformat.write(nb, work / "notebooks" / language / notebook)
+    return f"{language}/{notebook}"
+
+
+def test_a_lesson_run_in_vietnamese_shows_vietnamese_prompts_and_keeps_the_english_ids(lab, browser_page, root):
+    """A choice saved in English shows selected in Vietnamese; a choice and a reflection made in Vietnamese
+    reach the journal under the lesson's prompt ids, the choice as its English option."""
+    from solidarity_edu import i18n
+    from solidarity_edu.journal import Journal
+    from solidarity_edu.lesson import read_lesson
+    from solidarity_edu.translate.prompts import prompt_in
+
+    base, token, work = lab
+    page = browser_page
+    prompts = {p.id: p for p in read_lesson(root / "notebooks" / "00-welcome.ipynb").prompts}
+    check = prompts["00-privacy"]
+    shown = prompt_in(check, "vi")
+    assert shown.question != check.question and shown.options != check.options  # the catalog translates them
+    i18n.use_language("vi")
+    try:
+        words = {
+            w: i18n.tr(w)
+            for w in ("Check my answer", "(selected)", "Save", "Saved privately at {time}", "Yes, that's right.")
+        }
+    finally:
+        i18n.use_language(None)
+    journal = Journal(work / "journal.sqlite3")
+    journal.save(check.id, check.options[2], question=check.question)  # answered earlier, in English
+    before = {e.prompt: e.version for e in journal.latest_answers()}
+
+    _open_and_run_all(page, base, token, _lesson_in(work, "00-welcome.ipynb", "vi"))
+    box = _first_reflection(page)
+    output = box.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')]")
+    reflection = next(p for p in prompts.values() if p.kind == "reflect")
+    output.get_by_text(prompt_in(reflection, "vi").question).wait_for(timeout=30000)
+    box.fill("Câu trả lời bằng tiếng Việt")
+    output.get_by_role("button", name=words["Save"], exact=True).click()
+    output.get_by_text(words["Saved privately at {time}"].split("{")[0].strip()).wait_for(timeout=30000)
+
+    options = page.locator(".jp-OutputArea-output .se-option-button")
+    options.first.wait_for(state="attached", timeout=120000)
+    options.first.scroll_into_view_if_needed()
+    choice = options.first.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')]")
+    choice.get_by_text(shown.question).wait_for(timeout=30000)
+    assert choice.get_by_text(check.question).count() == 0
+    choice.get_by_text(f"{shown.options[2]} {words['(selected)']}").wait_for(timeout=30000)  # saved in English
+    choice.locator(".se-option-button", has_text=shown.options[0]).click()
+    choice.get_by_role("button", name=words["Check my answer"]).click()
+    choice.get_by_text(f"{shown.options[0]} {words['(selected)']}").wait_for(timeout=30000)
+    choice.get_by_text(words["Yes, that's right."]).wait_for(timeout=30000)  # shown once the answer is saved
+    answers = journal.latest_answers()
+    latest = {e.prompt: e.value for e in answers}
+    assert latest.get(check.id) == check.options[0]  # the English option, under the same id
+    assert latest.get(reflection.id) == "Câu trả lời bằng tiếng Việt"
+    saved_now = {e.prompt for e in answers if e.version > before.get(e.prompt, 0)}
+    assert saved_now == {check.id, reflection.id}  # under the lesson's own prompt ids, no new keys
+    assert page.locator(".jp-OutputArea-output .jp-RenderedText:has-text('Traceback')").count() == 0

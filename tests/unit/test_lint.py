@@ -65,6 +65,29 @@ def test_content_note_and_parameters_required(tmp_path):
     assert "needs exactly one cell tagged 'parameters'" in problems
 
 
+def test_the_parameters_cell_may_set_the_language_to_english(tmp_path):
+    def add_language(cells):
+        cells[2].source = 'audience = "high-school"\nlanguage = "en"'
+
+    assert _problems(tmp_path, add_language) == []
+
+
+def test_a_parameters_cell_in_another_language_is_reported(tmp_path):
+    def vietnamese(cells):
+        cells[2].source = 'audience = "high-school"\nlanguage = "vi"'
+
+    problems = "\n".join(_problems(tmp_path, vietnamese))
+    assert "01-alpha.ipynb: cell 3: the parameters cell sets language = 'vi'" in problems
+    assert "write language = 'en'" in problems
+
+
+def test_every_lesson_sets_language_in_its_parameters(root):
+    from solidarity_edu.lesson import read_lesson
+
+    for lesson in load_course(root / "notebooks" / "course.yaml").lessons:
+        assert read_lesson(lesson.notebook).parameter_language == "en", lesson.notebook
+
+
 def test_a_bare_dollar_sign_in_text_is_reported(tmp_path):
     def add_dollars(cells):
         cells.append(nbformat.v4.new_markdown_cell("They won $2.1 billion, then asked for $3 billion more."))
