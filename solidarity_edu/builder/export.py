@@ -191,7 +191,7 @@ def slides_html(executed: nbformat.NotebookNode, ctx: LessonContext, plan: DeckP
 
 def student_notebook(executed: nbformat.NotebookNode, ctx: LessonContext) -> str:
     """The notebook a student opens: no keys, no facilitator notes, no outputs."""
-    nb = student_copy(executed, ctx.audience)
+    nb = student_copy(executed, ctx.audience, ctx.language)
     nb.metadata["solidarity_edu"] = {"lesson": ctx.lesson_id, "audience": ctx.audience}
     return nbformat.writes(nb) + "\n"
 

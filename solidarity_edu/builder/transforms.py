@@ -75,7 +75,7 @@ def embed_prompt_data(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return out
 
 
-def strip_for_student(nb: nbformat.NotebookNode, audience: str) -> nbformat.NotebookNode:
+def strip_for_student(nb: nbformat.NotebookNode, audience: str, language: str = "en") -> nbformat.NotebookNode:
     """A clean student notebook: no outputs, no execution counts, no build metadata; the audience set
     in the parameters cell; inputs collapsed on ``hide-input`` cells; the helpers' import guarded so a
     Python without the package says in one sentence how to install it (see student_import.py)."""
@@ -89,7 +89,7 @@ def strip_for_student(nb: nbformat.NotebookNode, audience: str) -> nbformat.Note
             cell.outputs = []
             cell.execution_count = None
             if "parameters" in tags:
-                cell.source = f"audience = {audience!r}"
+                cell.source = f"audience = {audience!r}\nlanguage = {language!r}"
             cell.source = guard_import(cell.source)
             if "hide-input" in tags:
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
@@ -98,13 +98,13 @@ def strip_for_student(nb: nbformat.NotebookNode, audience: str) -> nbformat.Note
     return out
 
 
-def student_copy(nb: nbformat.NotebookNode, audience: str) -> nbformat.NotebookNode:
+def student_copy(nb: nbformat.NotebookNode, audience: str, language: str = "en") -> nbformat.NotebookNode:
     """The notebook a student opens, from a source or executed lesson: the student cells for
     ``audience``, prompt data carried in metadata, short citations for the sources, no outputs."""
     from .bibliography import expand_sources  # it builds on copy_notebook, defined here
 
     nb = expand_sources(nb, full=False)
-    return strip_for_student(select_cells(embed_prompt_data(nb), "student", audience), audience)
+    return strip_for_student(select_cells(embed_prompt_data(nb), "student", audience), audience, language)
 
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

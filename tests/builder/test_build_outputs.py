@@ -128,7 +128,7 @@ def test_student_notebook_is_clean(fixture_build):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
-    assert [c.source for c in params] == ["audience = 'community'"]
+    assert [c.source for c in params] == ["audience = 'community'\nlanguage = 'en'"]
     assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
     hidden = [c for c in code if "hide-input" in c.metadata.get("tags", [])]
     assert hidden and all(c.metadata["jupyter"]["source_hidden"] for c in hidden)
