@@ -35,7 +35,9 @@ def _translate_all(path: Path, prefix: str = "VI ") -> int:
 def test_extract_update_status_round(course, tmp_path):
     locale = tmp_path / "locale"
     written = catalogs.extract(course, tmp_path / "data", locale)
-    assert sorted(p.stem for p in written) == sorted([*(lesson.id for lesson in course.lessons), "data", "interface"])
+    assert sorted(p.stem for p in written) == sorted(
+        [*(lesson.id for lesson in course.lessons), "course", "data", "interface"]
+    )
     catalogs.update(locale, "vi")
     catalogs.update(locale, "zh-Hant")
     assert (locale / "zh_Hant" / "LC_MESSAGES" / "01-exclusion.po").is_file()
