@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from .errors import DatasetError
+from .i18n import tr
 from .events import format_date, select_events, timeline_events
 
 
@@ -112,10 +113,12 @@ def define(term_id: str) -> HTML:
     row = _row(dataset_in("glossary", _glossary()), "id", term_id, "glossary term", "data/glossary/glossary.csv")
     why = row.get("why_it_matters")
     why = "" if why is None or why is pd.NA else str(why).strip()
-    why_html = f'<p class="se-card-why"><strong>Why it matters:</strong> {html.escape(why)}</p>' if why else ""
+    label = html.escape(tr("Why it matters:"))
+    why_html = f'<p class="se-card-why"><strong>{label}</strong> {html.escape(why)}</p>' if why else ""
     markup = (
         f'<div class="se-card se-definition" data-term-id="{html.escape(term_id, quote=True)}">'
-        f'<p class="se-card-kicker">Key term</p><p class="se-card-title">{html.escape(str(row["term"]))}</p>'
+        f'<p class="se-card-kicker">{html.escape(tr("Key term"))}</p>'
+        f'<p class="se-card-title">{html.escape(str(row["term"]))}</p>'
         f"<p>{html.escape(str(row['definition']))}</p>{why_html}</div>"
     )
     return HTML(markup, f"{row['term']}: {row['definition']}")

@@ -171,7 +171,9 @@ COMMUNITY_LABELS = {
     "latinx": N_("Latinx"),
 }
 ANY = "any"  # the menus' "show everything" value (no community or kind is called this)
-_TITLE_SPAN = re.compile(r",?\s*\(?\d{4}\s*(?:-|–|to)\s*\d{4}\)?\s*$")
+_TITLE_SPAN = re.compile(
+    r"[,，]?\s*[(（]?\d{4}\s*(?:-|–|~|至|to|đến)\s*\d{4}\s*(?:年)?[)）]?\s*$"
+)  # "1850 to 1965" in any course language
 
 
 def community_label(slug: str) -> str:

@@ -7,10 +7,11 @@ Starting from the English notebook and the lesson's catalog:
   and points each part at its first cell by cell id (the English headings it named are translated);
 - every ``prompt-data`` cell holds the translated prompt (:func:`.prompts.translate_prompt`), so the
   handout, the guide, the slides' notes and the answer key all read the same words;
+- each chart title a code cell writes (``title="..."``) is translated; nothing else in code changes;
 - a quotation from a primary source (a Markdown block quote) is shown in English, followed by the
   course's translation, labelled as such: a reader can always see what the document itself said.
 
-Code cells, cell ids and metadata are untouched: prompt ids, journal keys and the code that draws the
+Code cells (but for their chart titles), cell ids and metadata are untouched: prompt ids, journal keys and the code that draws the
 charts are the same in every language.
 """
 
@@ -26,6 +27,7 @@ import yaml
 from ..lesson import PARTS_TAG, LessonModel
 from .apply import Lookup, translated_notebook
 from .prompts import translate_prompt
+from .units import chart_titles
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ def translated_lesson(nb: Mapping, lookup: Lookup, quotation_label: str) -> nbfo
             after.source = _translated_parts(english, by_number, lookup) or after.source
         elif PROMPT_DATA_TAG in tags:
             after.source = _translated_prompt_data(english, after.source, lookup)
+        elif after.cell_type == "code" and after.get("id"):
+            after.source = _translated_chart_titles(after.source, after.id, lookup)
     return out
 
 
@@ -102,6 +106,16 @@ def _translated_prompt_data(english: LessonModel, source: str, lookup: Lookup) -
     translated = translate_prompt(prompt, lookup).to_data()
     merged = {**data, **translated}
     return yaml.safe_dump(merged, allow_unicode=True, sort_keys=False, width=100).rstrip("\n")
+
+
+def _translated_chart_titles(source: str, cell_id: str, lookup: Lookup) -> str:
+    """A code cell with each chart title (``title="..."``) replaced by its translation, if it has one."""
+    for title in chart_titles(source):
+        found = lookup(f"{cell_id}/title", title)
+        if found:
+            for quoted in (f'title="{title}"', f"title='{title}'"):
+                source = source.replace(quoted, f"title={found!r}")
+    return source
 
 
 def _source(cell: Mapping) -> str:

@@ -82,6 +82,25 @@ def _prompt_units(model: LessonModel, where: str) -> Iterator[Unit]:
             yield Unit(f"{pid}/high", prompt.high, pointer, "scale: the label of the highest step")
 
 
+def chart_titles(source: str) -> list[str]:
+    """The titles a code cell gives its charts (``timeline(..., title="The exclusion era")``): the only
+    words in code a reader sees, so they are translated like the Markdown."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    titles = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                value = keyword.value
+                if keyword.arg == "title" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    titles.append(value.value)
+    return titles
+
+
 def lesson_units(model: LessonModel) -> list[Unit]:
     """Every unit of one lesson: its Markdown cells, its parts, then its prompts."""
     units: list[Unit] = []
@@ -98,6 +117,11 @@ def lesson_units(model: LessonModel) -> list[Unit]:
             )
         for text in markdown_units(source):
             units.append(Unit(cell_id, text, f"{name}, cell {number}"))
+    for cell in model.nb.get("cells", []):
+        source = "".join(cell.get("source", "")) if isinstance(cell.get("source"), list) else cell.get("source", "")
+        if cell.get("cell_type") == "code" and cell.get("id"):
+            for title in chart_titles(source):
+                units.append(Unit(f"{cell['id']}/title", title, f"{name}, code cell {cell['id']}", "a chart's title"))
     for index, part in enumerate(model.parts, start=1):
         units.append(Unit(f"parts/{index}/name", part.name, f"{name}, parts cell {part.cell}", "a part of the lesson"))
         if part.does:
