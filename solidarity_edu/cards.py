@@ -13,8 +13,8 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from .errors import DatasetError
-from .i18n import tr
 from .events import format_date, select_events, timeline_events
+from .i18n import tr
 
 
 class HTML:
