@@ -13,7 +13,7 @@ from typing import Any
 PROJECTION_WIDTH = 760  # plot width on a 1280x720 slide, leaving room for axis labels, names and margins
 PROJECTION_TEXT = 20  # px: read from the back of a room (the slide is drawn at 1280x720, not scaled)
 PROJECTION_HEIGHT = 250  # px of plot a chart slide has room for (under a heading, a line of text and a caption)
-PANELS_HEIGHT = 360  # px for all the panels of a chart made of several (facets, stacked panels)
+PANELS_HEIGHT = 330  # px for all the panels of a chart made of several (facets, stacked panels)
 MAP_HEIGHT = 400  # px for a map: its shape fixes its width, so only height makes it readable; legend beside it
 PANEL_LEGEND_LABELS = 330  # px a legend label may take beside stacked panels ("Anti-South-Asian, Anti-Islamic")
 PANEL_HEADER = 34  # px each panel's title takes
@@ -87,6 +87,9 @@ def projection_spec(spec: dict) -> dict:
                     mark["limit"] = min(round(mark["limit"] * scale), 240)
             elif isinstance(mark.get("size"), int | float):
                 mark["size"] = round(mark["size"] * 1.8)
+        y = (node.get("encoding") or {}).get("y") if isinstance(node.get("encoding"), dict) else None
+        if panels > 1 and isinstance(y, dict) and y.get("title"):
+            y["title"] = None  # short panels: a rotated "count" is taller than the panel; the caption says it
         header = node.get("header")
         if isinstance(header, dict):
             header["labelFontSize"] = max(header.get("labelFontSize", 0), PROJECTION_TEXT)
@@ -110,6 +113,7 @@ def projection_spec(spec: dict) -> dict:
         config["axisY"] = {**config.get("axisY", {}), "tickCount": 2, "labelOverlap": True}
     config["legend"] = {**config.get("legend", {}), **text, "symbolSize": 240}
     config["legend"].setdefault("labelLimit", 480)
+    config["legend"].setdefault("titleLimit", PANEL_LEGEND_LABELS)
     config["header"] = {**config.get("header", {}), **text}
     config["title"] = {**config.get("title", {}), "fontSize": PROJECTION_TEXT + 4}
     config["text"] = {**config.get("text", {}), "fontSize": PROJECTION_TEXT}

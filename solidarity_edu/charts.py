@@ -519,6 +519,32 @@ def removals_chart() -> alt.VConcatChart:
     )
 
 
+# What each collector counts, and the groups a count is about, as a reader reads them (data/incidents
+# keeps slugs). A slug not listed here is shown as written, capitalised.
+MEASURE_LABELS = {
+    "civil-rights-complaints": N_("Civil rights complaints"),
+    "documented-incidents": N_("Documented incidents"),
+    "hate-crime-incidents": N_("Hate crime incidents"),
+    "hate-crime-victims": N_("Hate crime victims"),
+    "hate-crimes-in-cities": N_("Hate crimes in cities"),
+    "self-reported-incidents-cumulative": N_("Self-reported incidents, running total"),
+}
+GROUP_LABELS = {
+    "anti-arab": N_("Anti-Arab"),
+    "anti-asian": N_("Anti-Asian"),
+    "anti-hindu": N_("Anti-Hindu"),
+    "anti-islamic": N_("Anti-Islamic"),
+    "anti-middle-eastern": N_("Anti-Middle-Eastern"),
+    "anti-pacific-islander": N_("Anti-Pacific-Islander"),
+    "anti-sikh": N_("Anti-Sikh"),
+    "anti-south-asian": N_("Anti-South-Asian"),
+}
+
+
+def _label(slug: str, labels: dict[str, str]) -> str:
+    return tr(labels[slug]) if slug in labels else slug.replace("-", " ").capitalize()
+
+
 def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> alt.FacetChart:
     """Counts of hate incidents and crimes from different collectors, one panel per collector.
 
@@ -537,14 +563,12 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
         {
             "date": data["period_end"].dt.strftime("%Y-%m-%d"),
             "collector": collector,
-            "what": data["measure"].astype(str).str.replace("-", " ").str.capitalize(),
-            "group": data["target_group"].map(
-                lambda gs: ", ".join("-".join(w.capitalize() for w in g.split("-")) for g in gs)
-            ),
+            "what": data["measure"].astype(str).map(lambda m: _label(m, MEASURE_LABELS)),
+            "group": data["target_group"].map(lambda gs: ", ".join(_label(g, GROUP_LABELS) for g in gs)),
             # The legend's name for the group: a count of several groups at once gets a short name (the
             # tooltip lists them), so the legend never cuts a label short.
             "targeted": data["target_group"].map(
-                lambda gs: "-".join(w.capitalize() for w in gs[0].split("-")) if len(gs) == 1 else tr("Several groups")
+                lambda gs: _label(gs[0], GROUP_LABELS) if len(gs) == 1 else tr("Several groups")
             ),
             "value": data["value"].astype(int),
             "label": data["value"].map("{:,}".format),
@@ -563,7 +587,7 @@ def incidents_chart(groups: list[str] | tuple[str, ...] = ("anti-asian",)) -> al
         "Counts of {groups} hate incidents or crimes from {count} collectors ({collectors}), {first_year} to "
         "{last_year}, one panel each with its own scale, because each collector counts something different."
     ).format(
-        groups=", ".join(sorted("-".join(w.capitalize() for w in g.split("-")) for g in wanted)),
+        groups=", ".join(sorted(_label(g, GROUP_LABELS) for g in wanted)),
         count=frame["collector"].nunique(),
         collectors=", ".join(sorted(frame["collector"].unique())),
         first_year=frame["date"].min()[:4],
