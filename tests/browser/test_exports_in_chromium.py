@@ -171,7 +171,8 @@ MEASURE_SLIDES = """() => {
 
 
 def test_every_deck_fits_its_period_and_reads_from_the_back_of_the_room(real_exports, browser):
-    """Issue 14's acceptance test: every slide of every deck stepped at 1280x720, network blocked.
+    """Issue 14's acceptance test: every slide of every deck, in every language, stepped at 1280x720,
+    network blocked.
 
     Per deck: slide count within the budget (one slide per 1.5 minutes); slides numbered 1..n and
     tagged with the lesson part they belong to, in the order of LessonModel.plan; speaker notes on
@@ -188,39 +189,41 @@ def test_every_deck_fits_its_period_and_reads_from_the_back_of_the_room(real_exp
     context.route(re.compile(r"^(?!file:|data:|about:).*"), lambda route: route.abort())
     page = context.new_page()
     decks = 0
-    for lesson in course.lessons:
-        plan_of = read_lesson(lesson.notebook)
-        for audience in lesson.audiences:
-            deck = real_exports / lesson.id / audience / "slides.html"
-            name = f"{lesson.id}/{audience}"
-            page.goto(deck.as_uri(), wait_until="load")
-            page.wait_for_function("window.Reveal && Reveal.isReady()")
-            page.wait_for_function(CHARTS_DRAWN, timeout=20000)
-            slides = page.evaluate(MEASURE_SLIDES)
-            decks += 1
-            budget = slide_budget(lesson.duration_minutes[audience])
-            assert 3 <= len(slides) <= budget, f"{name}: {len(slides)} slides for a budget of {budget}"
-            assert [s["slide"] for s in slides] == list(range(1, len(slides) + 1)), name
-            parts = [s["part"] for s in slides]
-            assert parts == sorted(parts) and parts[0] == 1, f"{name}: parts {parts}"
-            assert set(parts) == set(range(1, len(plan_of.plan(audience)) + 1)), f"{name}: parts {parts}"
-            near_empty = 0
-            for s in slides:
-                where = f"{name} slide {s['slide']}"
-                if s["slide"] > 1:
-                    assert s["notes"] > 0, f"{where}: no speaker notes"
-                assert s["wide"] <= 2, f"{where}: content {s['wide']}px wider than the slide"
-                assert s["over"] <= 2, f"{where}: overflows the slide by {s['over']}px"
-                assert not s["overlaps"], f"{where}: chart labels run into each other: {s['overlaps']}"
-                assert not s["clipped"], (
-                    f"{where}: chart labels cut off at the chart's edge or shortened: {s['clipped']}"
-                )
-                if s["chartText"] is not None:
-                    assert s["chartText"] >= 18 - 0.05, f"{where}: chart text {s['chartText']:.1f}px"
-                assert s["revealed"] >= s["checks"], f"{where}: a check without a fragment that reveals it"
-                near_empty += s["used"] < 1 / 3 and not s["chartOrTable"]
-            assert near_empty * 10 <= len(slides), f"{name}: {near_empty} near-empty slides of {len(slides)}"
-    assert decks == sum(len(lesson.audiences) for lesson in course.lessons)
+    for language in course.languages:
+        root = real_exports if language.is_source else real_exports / language.tag
+        for lesson in course.lessons:
+            plan_of = read_lesson(lesson.notebook)
+            for audience in lesson.audiences:
+                deck = root / lesson.id / audience / "slides.html"
+                name = f"{language.tag}/{lesson.id}/{audience}"
+                page.goto(deck.as_uri(), wait_until="load")
+                page.wait_for_function("window.Reveal && Reveal.isReady()")
+                page.wait_for_function(CHARTS_DRAWN, timeout=20000)
+                slides = page.evaluate(MEASURE_SLIDES)
+                decks += 1
+                budget = slide_budget(lesson.duration_minutes[audience])
+                assert 3 <= len(slides) <= budget, f"{name}: {len(slides)} slides for a budget of {budget}"
+                assert [s["slide"] for s in slides] == list(range(1, len(slides) + 1)), name
+                parts = [s["part"] for s in slides]
+                assert parts == sorted(parts) and parts[0] == 1, f"{name}: parts {parts}"
+                assert set(parts) == set(range(1, len(plan_of.plan(audience)) + 1)), f"{name}: parts {parts}"
+                near_empty = 0
+                for s in slides:
+                    where = f"{name} slide {s['slide']}"
+                    if s["slide"] > 1:
+                        assert s["notes"] > 0, f"{where}: no speaker notes"
+                    assert s["wide"] <= 2, f"{where}: content {s['wide']}px wider than the slide"
+                    assert s["over"] <= 2, f"{where}: overflows the slide by {s['over']}px"
+                    assert not s["overlaps"], f"{where}: chart labels run into each other: {s['overlaps']}"
+                    assert not s["clipped"], (
+                        f"{where}: chart labels cut off at the chart's edge or shortened: {s['clipped']}"
+                    )
+                    if s["chartText"] is not None:
+                        assert s["chartText"] >= 18 - 0.05, f"{where}: chart text {s['chartText']:.1f}px"
+                    assert s["revealed"] >= s["checks"], f"{where}: a check without a fragment that reveals it"
+                    near_empty += s["used"] < 1 / 3 and not s["chartOrTable"]
+                assert near_empty * 10 <= len(slides), f"{name}: {near_empty} near-empty slides of {len(slides)}"
+    assert decks == len(course.languages) * sum(len(lesson.audiences) for lesson in course.lessons)
     context.close()
 
 
