@@ -58,8 +58,25 @@ def _open(browser, path: Path):
     return context, page, attempts, errors
 
 
+TRANSLATED = ("vi", "zh-Hant")
+# The pages of one lesson and the course pages each translated language is checked with in the browser
+# (every English page is; the translated ones share its templates, and each language's lang attribute is
+# checked on every page in tests/builder/test_languages.py).
+TRANSLATED_SAMPLES = (
+    "index.html",
+    "glossary.html",
+    "high-school/course-plan.html",
+    "02-incarceration/high-school/slides.html",
+    "02-incarceration/high-school/worksheet.html",
+    "02-incarceration/high-school/reading.html",
+    "02-incarceration/high-school/guide.html",
+)
+
+
 def _html_exports(exports: Path) -> list[Path]:
-    return sorted(exports.rglob("*.html"))
+    """Every English page, and the sample pages of each translated language."""
+    english = [p for p in exports.rglob("*.html") if p.relative_to(exports).parts[0] not in TRANSLATED]
+    return sorted(english) + [exports / tag / sample for tag in TRANSLATED for sample in TRANSLATED_SAMPLES]
 
 
 def test_every_export_is_offline_error_free_accessible_and_draws_its_charts(real_exports, browser):
@@ -76,7 +93,8 @@ def test_every_export_is_offline_error_free_accessible_and_draws_its_charts(real
         for i in range(charts.count()):
             assert charts.nth(i).locator("svg, canvas").count() >= 1, f"{path}: chart {i + 1} not drawn"
         drawn += charts.count()
-        assert page.evaluate("document.documentElement.lang") == "en"
+        first = path.relative_to(real_exports).parts[0]
+        assert page.evaluate("document.documentElement.lang") == (first if first in TRANSLATED else "en"), path
         # Playwright's signal that the page has made (or had blocked) every request it will make.
         page.wait_for_load_state("networkidle")
         assert attempts == [], f"{path}: tried the network: {attempts}"

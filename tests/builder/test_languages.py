@@ -106,3 +106,15 @@ def test_each_index_is_in_its_language_and_switches_to_the_others(real_exports, 
     for href in links:
         assert (index.parent / href).resolve().is_file(), f"{index}: {href} does not exist"
     assert 'aria-current="page"' in html
+
+
+@pytest.mark.parametrize(("language", "font"), [("vi", "NotoSans-"), ("zh-Hant", "NotoSansCJKtc-")])
+def test_every_translated_pdf_draws_every_character_in_the_languages_font(real_exports, language, font):
+    from solidarity_edu.builder.glyphs import fonts_used, missing_glyphs
+
+    pdfs = sorted((real_exports / language).rglob("*.pdf"))
+    assert len(pdfs) >= 90, f"{language}: only {len(pdfs)} PDFs"
+    for pdf in pdfs:
+        assert missing_glyphs(pdf) == [], f"{pdf}: characters drawn with no glyph"
+        used = fonts_used(pdf)
+        assert any(name.startswith(font) for name in used), f"{pdf}: set in {sorted(used)}, not {font}*"
