@@ -188,13 +188,16 @@ def student_notebook(lesson: LessonToPresent) -> nbformat.NotebookNode:
         if "parameters" in cell.metadata.get("tags", []):
             cell.source = f"audience = {lesson.audience!r}\nlanguage = {lesson.language!r}"
     nb.metadata["title"] = lesson.title
+    nb.metadata.setdefault("solidarity_edu", {})["language"] = lesson.language  # the page's lang (voila template)
     return _translated(nb, lesson)
 
 
 def _translated(nb: nbformat.NotebookNode, lesson: LessonToPresent) -> nbformat.NotebookNode:
     """``nb`` with its Markdown in the lesson's language (itself in English or without a catalog)."""
-    from .translate.apply import catalog_lookup, translated_notebook
+    from .i18n import tr
+    from .translate.apply import catalog_lookup
     from .translate.catalogs import catalog_dir, read_catalog
+    from .translate.lesson import translated_lesson
     from .translate.runtime import is_english
 
     if is_english(lesson.language):
@@ -203,7 +206,8 @@ def _translated(nb: nbformat.NotebookNode, lesson: LessonToPresent) -> nbformat.
     if not path.is_file():
         log.warning("%s: no catalog for this lesson; its text is shown in English", path)
         return nb
-    return translated_notebook(nb, catalog_lookup(read_catalog(path)))
+    label = tr("The course's translation", lesson.language)
+    return translated_lesson(nb, catalog_lookup(read_catalog(path)), label)
 
 
 def write_student_copy(lesson: LessonToPresent, folder: Path) -> Path:
@@ -214,8 +218,8 @@ def write_student_copy(lesson: LessonToPresent, folder: Path) -> Path:
 
 
 # A Voilà template of our own (solidarity_edu/templates/voila/), copied next to the student copy. It is
-# Voilà's "lab" template (which already declares <html lang="en"> and takes the page title from the
-# notebook's metadata) with: no stylesheets or scripts fetched from a CDN, so a lesson works offline and
+# Voilà's "lab" template (which declares <html lang="en" >, corrected from the notebook's metadata, and
+# takes the page title from the notebook's metadata) with: no stylesheets or scripts fetched from a CDN, so a lesson works offline and
 # the learner's browser contacts nobody; charts without a stray error line under them; and wide charts
 # or tables that keyboard users can scroll.
 TEMPLATE_FILES = ("conf.json", "index.html.j2")

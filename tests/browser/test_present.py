@@ -58,11 +58,14 @@ def _lines(stream, into: queue.Queue) -> None:
 @pytest.fixture(scope="module")
 def voila(tmp_path_factory):
     """`solidarity-edu present` in its own process group, with a temp HOME and journal; stopped with it."""
-    work = tmp_path_factory.mktemp("present")
+    yield from _present(tmp_path_factory.mktemp("present"))
+
+
+def _present(work: Path, *extra: str):
     journal = work / "journal.sqlite"
     env = {**os.environ, "HOME": str(work / "home"), "SOLIDARITY_EDU_JOURNAL": str(journal)}
     env.pop("SOLIDARITY_EDU_ROOT", None)
-    proc = _cli("present", LESSON, "--port", str(free_port()), "--no-browser", env=env, start_new_session=True)
+    proc = _cli("present", LESSON, "--port", str(free_port()), "--no-browser", *extra, env=env, start_new_session=True)
     out: queue.Queue = queue.Queue()
     stderr: list[str] = []
     threading.Thread(target=_lines, args=(proc.stdout, out), daemon=True).start()
@@ -158,3 +161,40 @@ def test_an_unknown_lesson_names_the_lessons_that_exist():
     assert "99-nope" in err
     assert "07-defining-solidarity" in err and "00-welcome" in err
     assert "Traceback" not in err
+
+
+@pytest.fixture(scope="module")
+def voila_vi(tmp_path_factory):
+    """`solidarity-edu present --language vi`, like ``voila``."""
+    yield from _present(tmp_path_factory.mktemp("present-vi"), "--language", "vi")
+
+
+@pytest.mark.browser
+def test_a_lesson_shown_in_vietnamese_says_so_and_saves_under_the_same_ids(voila_vi):
+    import polib
+
+    from solidarity_edu.i18n import tr
+
+    url, journal = voila_vi
+    assert tr("Check my answer", "vi") != "Check my answer"
+    po = polib.pofile(str(ROOT / "locale" / "vi" / "LC_MESSAGES" / f"{LESSON}.po"))
+    vi = {(e.msgctxt, e.msgid): e.msgstr for e in po if e.msgstr}
+    title = vi[("07-001", TITLE)]
+    choice_vi = next(
+        v for (ctx, en), v in vi.items() if en == CHOICE and ctx.startswith("07-solidarity-or-performance/")
+    )
+    chromium = require_tool("chromium", "chromium")
+    with loopback_page(chromium, CHROMIUM_ARGS, {"width": 1280, "height": 900}, "present-vi-failure.png") as page:
+        page.goto(url, timeout=90000)
+        page.locator(".se-option-button", has_text=choice_vi).wait_for(timeout=90000)
+        assert page.evaluate("document.documentElement.lang") == "vi"
+        assert title in page.evaluate("document.body.innerText")
+        page.locator(".se-option-button", has_text=choice_vi).click()
+        choice = page.locator(".se-option-button", has_text=choice_vi).locator(
+            "xpath=ancestor::div[contains(@class, 'widget-vbox')][2]"
+        )
+        choice.get_by_text(tr("(selected)", "vi")).wait_for(timeout=30000)
+        choice.get_by_role("button", name=tr("Check my answer", "vi")).click()
+        choice.get_by_text(tr("Yes, that's right.", "vi")).wait_for(timeout=30000)
+    # saved under the English prompt id, as the English option: the same answer in every language
+    assert _journal(journal).get("07-solidarity-or-performance") == CHOICE
