@@ -13,6 +13,7 @@ from typing import Any
 PROJECTION_WIDTH = 760  # plot width on a 1280x720 slide, leaving room for axis labels, names and margins
 PROJECTION_TEXT = 20  # px: read from the back of a room (the slide is drawn at 1280x720, not scaled)
 PROJECTION_HEIGHT = 250  # px of plot a chart slide has room for (under a heading, a line of text and a caption)
+LABEL_LIMIT = 300  # px a name beside a mark may take (a 27-letter Vietnamese name of a law in 20 px bold)
 PANELS_HEIGHT = 330  # px for all the panels of a chart made of several (facets, stacked panels)
 MAP_HEIGHT = 400  # px for a map: its shape fixes its width, so only height makes it readable; legend beside it
 PANEL_LEGEND_LABELS = 330  # px a legend label may take beside stacked panels ("Anti-South-Asian, Anti-Islamic")
@@ -84,7 +85,7 @@ def projection_spec(spec: dict) -> dict:
             if mark.get("type") == "text":
                 mark["fontSize"] = max(float(mark.get("fontSize", 0) or 0), PROJECTION_TEXT)
                 if "limit" in mark:
-                    mark["limit"] = min(round(mark["limit"] * scale), 240)
+                    mark["limit"] = LABEL_LIMIT
             elif isinstance(mark.get("size"), int | float):
                 mark["size"] = round(mark["size"] * 1.8)
         y = (node.get("encoding") or {}).get("y") if isinstance(node.get("encoding"), dict) else None

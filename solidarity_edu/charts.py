@@ -187,7 +187,7 @@ def kind_label(slug: str) -> str:
 
 
 LABEL_PX_PER_CHAR = 11  # a name in bold 20 px type on a slide, per character (the widest theme)
-LABEL_MAX_PX = 240
+LABEL_MAX_PX = 300  # chart_themes.LABEL_LIMIT
 PLOT_PX = 760
 
 

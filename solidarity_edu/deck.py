@@ -20,6 +20,7 @@ minutes of the audience's time) and the build its deck, so the two never disagre
 from __future__ import annotations
 
 import math
+import unicodedata
 import re
 from dataclasses import dataclass, field
 
@@ -28,6 +29,9 @@ from .tags import keeps
 
 MINUTES_PER_SLIDE = 1.5
 CAPACITY = 19.0  # estimated lines (see _text_lines; generous) a 1280x720 slide holds under its heading in 26 px type
+SOURCE_COLUMN = 0.6  # the share of the width a primary source's column has beside its prompts
+# Lines a prompt's form takes below its question on a slide (the action plan's fields and levels).
+FORM_LINES = {"action_plan": 8.0, "scale": 2.0}
 DENSE_CAPACITY = 25.0  # the same slide set in 22 px type (class se-dense), used only to meet the budget
 NEAR_EMPTY = 7.0  # under about a third of the height as drawn
 CHART_LINES = 12.0
@@ -51,6 +55,12 @@ def is_note(cell: Cell) -> bool:
     return bool(cell.tags & NOTE_TAGS) or PARTS_TAG in cell.tags
 
 
+def text_width(text: str) -> int:
+    """How many Latin characters' room ``text`` takes on a line: a Chinese, Japanese or Korean character
+    (East Asian wide or full-width) is as wide as two, so a translated slide is planned as full as it is."""
+    return len(text) + sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+
+
 def _text_lines(text: str, per_line: int = _CHARS_PER_LINE) -> float:
     lines = 0.0
     for para in re.split(r"\n\s*\n", text.strip()):
@@ -66,7 +76,7 @@ def _text_lines(text: str, per_line: int = _CHARS_PER_LINE) -> float:
         items = re.split(r"\n(?=\s*(?:[-*]|\d+\.)\s)", para)
         for item in items:
             words = " ".join(item.replace(">", " ").split())
-            lines += max(1, math.ceil(len(words) / per_line))
+            lines += max(1, math.ceil(text_width(words) / per_line))
         lines += 0.4
     return lines
 
@@ -151,7 +161,7 @@ class DeckPlan:
             return _text_lines(cell.source), False, False
         prompt = self.prompts.get(cell.number)
         if prompt is not None:
-            lines = _text_lines(prompt.question) + 0.6
+            lines = _text_lines(prompt.question) + 0.6 + FORM_LINES.get(prompt.kind, 0.0)
             if prompt.kind in CHECK_KINDS:
                 lines += sum(_text_lines(o, 66) for o in prompt.options) + 1.5
                 return lines, False, True
@@ -315,6 +325,8 @@ class DeckPlan:
                 continue
             lines = block.lines + sum(self._lines(c)[0] for c in self.model.cells if c.number in side)
             heading, repeats = block.heading, ""
+            # A quotation in two languages can fill its narrower column: set it in the smaller type.
+            dense = block.dense or (layout == "source" and block.lines / SOURCE_COLUMN > CAPACITY)
             if layout == "chart" and not heading and slides and slides[-1].part == block.part:
                 heading = repeats = slides[-1].heading
             slides.append(
@@ -327,7 +339,7 @@ class DeckPlan:
                     layout,
                     lines,
                     heading,
-                    block.dense,
+                    dense,
                     repeats_heading=repeats,
                 )
             )
