@@ -20,8 +20,8 @@ minutes of the audience's time) and the build its deck, so the two never disagre
 from __future__ import annotations
 
 import math
-import unicodedata
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .lesson import PARTS_TAG, SOURCES_TAG, Cell, LessonModel
