@@ -87,6 +87,17 @@ def prompt_id_problem(prompt_id: Any, key: str | None = None) -> str | None:
     return None
 
 
+# A translated cell keeps its English headings in its metadata ({translated: English}), so the build
+# finds "Essential question" or "Before you start" in every language (solidarity_edu/translate/lesson.py).
+ENGLISH_HEADINGS = "se_english_headings"
+
+
+def english_heading(node: Mapping | None, text: str) -> str:
+    """``heading_text`` of the English of the heading ``text`` (``text`` itself in an English lesson)."""
+    aliases = ((node or {}).get("metadata") or {}).get(ENGLISH_HEADINGS) or {}
+    return heading_text(aliases.get(text.strip().lstrip("#").strip(), text))
+
+
 def heading_text(text: str) -> str:
     """A heading as authors name it: no '#', no trailing colon, spaces collapsed, lower case."""
     return " ".join(text.strip().rstrip(":").split()).lower()

@@ -98,14 +98,23 @@ def course_plan_html(course: Course, audience: str) -> str:
 
 
 def glossary_terms(data_dir: Path) -> list[dict]:
-    """Every glossary row (id, term, definition, why it matters), sorted by term."""
+    """Every glossary row (id, term, definition, why it matters) in the current language, sorted by term."""
     path = Path(data_dir) / "glossary" / "glossary.csv"
     if not path.is_file():
         return []
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    from ..translate.datasets import data_text
+
+    columns = ("term", "definition", "why_it_matters")
     return sorted(
-        ({k: row.get(k, "") for k in ("id", "term", "definition", "why_it_matters")} for row in rows),
+        (
+            {
+                "id": row.get("id", ""),
+                **{k: data_text("glossary", row.get("id", ""), k, row.get(k, "")) for k in columns},
+            }
+            for row in rows
+        ),
         key=lambda r: r["term"].lower(),
     )
 

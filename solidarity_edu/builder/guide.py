@@ -28,8 +28,9 @@ import jinja2
 import nbformat
 
 from ..i18n import tr
-from ..lesson import LessonModel, PlannedPart, heading_text
+from ..lesson import LessonModel, PlannedPart, english_heading, heading_text
 from ..prompts import Prompt, numbered_prompts
+from ..translate.datasets import data_text
 from .bibliography import GENERATED_TAG
 from .slide_outline import slide_ranges, slides_by_part
 from .transforms import copy_notebook
@@ -105,7 +106,7 @@ def section_text(model: LessonModel, heading: str) -> str:
         lines = cell.source.splitlines()
         for start, line in enumerate(lines):
             match = _HEADING_LINE.match(line)
-            if match and heading_text(match.group(2)) == wanted:
+            if match and english_heading(cell.node, match.group(2)) == wanted:
                 level = len(match.group(1))
                 body = []
                 for rest in lines[start + 1 :]:
@@ -151,6 +152,8 @@ def vocabulary(model: LessonModel, data_dir: Path) -> list[Term]:
     terms = []
     for term_id in model.terms:
         term, definition = glossary.get(term_id, (term_id, ""))
+        term = data_text("glossary", term_id, "term", term)
+        definition = data_text("glossary", term_id, "definition", definition)
         terms.append(Term(term_id, term, short_definition(definition) if definition else ""))
     return terms
 
@@ -253,7 +256,7 @@ def guide_notebook(nb: nbformat.NotebookNode, front_html: str, back_html: str) -
         if "answer-key" in tags or "lesson-plan" in tags:
             continue
         if cell.cell_type == "markdown" and "content-note" not in tags:
-            headings = [heading_text(t) for t in re.findall(r"^\s{0,3}#{1,6}\s+(.+?)\s*$", cell.source, re.M)]
+            headings = [english_heading(cell, t) for t in re.findall(r"^\s{0,3}#{1,6}\s+(.+?)\s*$", cell.source, re.M)]
             if headings and all(h in GLANCE_HEADINGS for h in headings):
                 continue
         kept.append(cell)

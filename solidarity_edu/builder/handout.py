@@ -25,7 +25,7 @@ from typing import Any
 
 from .. import pagestyle
 from ..i18n import N_, tr
-from ..lesson import LessonModel, heading_text
+from ..lesson import LessonModel, english_heading
 from ..organizers import organizers_of
 from ..prompts import Prompt, exit_ticket_id, numbered_prompts
 from ..templating import render, safe
@@ -60,8 +60,9 @@ def markdown(text: str) -> Any:
     return safe(_ANCHOR.sub("", markdown2html_mistune(text)))
 
 
-def _section(source: str, heading: str) -> str:
-    """The text under the Markdown heading ``heading`` in ``source``, up to the next heading."""
+def _section(source: str, heading: str, node: Any = None) -> str:
+    """The text under the Markdown heading ``heading`` in ``source``, up to the next heading (``node``:
+    the cell, whose metadata knows the English of translated headings)."""
     lines = source.splitlines()
     out: list[str] = []
     inside = False
@@ -69,7 +70,7 @@ def _section(source: str, heading: str) -> str:
         if _HEADING_LINE.match(line):
             if inside:
                 break
-            inside = heading_text(line.lstrip().lstrip("#")) == heading
+            inside = english_heading(node, line.lstrip().lstrip("#").strip()) == heading
             continue
         if inside:
             out.append(line)
@@ -81,8 +82,8 @@ def essential_question(model: LessonModel, audience: str, course_audiences: tupl
     for cell in model.cells:
         if cell.cell_type != "markdown" or audience not in cell.audiences(course_audiences):
             continue
-        if any(heading_text(t) == ESSENTIAL_QUESTION for _, t in cell.headings):
-            return _section(cell.source, ESSENTIAL_QUESTION)
+        if any(english_heading(cell.node, t) == ESSENTIAL_QUESTION for _, t in cell.headings):
+            return _section(cell.source, ESSENTIAL_QUESTION, cell.node)
     return ""
 
 

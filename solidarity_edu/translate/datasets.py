@@ -54,3 +54,17 @@ def dataset_in(name: str, frame: pd.DataFrame, language: str | None = None) -> p
         )
     out.attrs = dict(frame.attrs)
     return out
+
+
+def data_text(dataset: str, row_id: str, column: str, english: str, language: str | None = None) -> str:
+    """One text cell of a dataset (a glossary term, a definition) in ``language`` (None: the current
+    language), or ``english`` when it has no checked translation."""
+    from ..i18n import current_language
+    from .runtime import data_lookup, is_english
+
+    language = language or current_language()
+    if is_english(language) or not english or not english.strip():
+        return english
+    lookup = data_lookup(language)
+    found = lookup(f"{dataset}/{row_id}/{column}", english.strip()) if lookup else None
+    return found or english

@@ -7,7 +7,10 @@ Starting from the English notebook and the lesson's catalog:
   and points each part at its first cell by cell id (the English headings it named are translated);
 - every ``prompt-data`` cell holds the translated prompt (:func:`.prompts.translate_prompt`), so the
   handout, the guide, the slides' notes and the answer key all read the same words;
+- an organizer cell (a T-chart, note boxes) gets its translated title and labels;
 - each chart title a code cell writes (``title="..."``) is translated; nothing else in code changes;
+- a translated cell remembers its English headings (metadata), so the build still finds the sections
+  it looks up by heading ("Essential question", "Learning objectives", "Before you start");
 - a quotation from a primary source (a Markdown block quote) is shown in English, followed by the
   course's translation, labelled as such: a reader can always see what the document itself said.
 
@@ -24,7 +27,7 @@ from collections.abc import Mapping
 import nbformat
 import yaml
 
-from ..lesson import PARTS_TAG, LessonModel
+from ..lesson import ENGLISH_HEADINGS, ORGANIZER_TAG, PARTS_TAG, LessonModel
 from .apply import Lookup, translated_notebook
 from .prompts import translate_prompt
 from .units import chart_titles
@@ -44,14 +47,31 @@ def translated_lesson(nb: Mapping, lookup: Lookup, quotation_label: str) -> nbfo
     for before, after in zip(nb.get("cells", []), out.cells, strict=True):
         tags = set((after.get("metadata") or {}).get("tags") or [])
         if after.cell_type == "markdown" and after.source != _source(before):
+            aliases = _heading_aliases(_source(before), after.source)
+            if aliases:
+                after.metadata[ENGLISH_HEADINGS] = aliases
             after.source = with_english_quotations(_source(before), after.source, quotation_label)
         elif PARTS_TAG in tags:
             after.source = _translated_parts(english, by_number, lookup) or after.source
+        elif ORGANIZER_TAG in tags and after.get("id"):
+            after.source = _translated_organizer(after.source, after.id, lookup)
         elif PROMPT_DATA_TAG in tags:
             after.source = _translated_prompt_data(english, after.source, lookup)
         elif after.cell_type == "code" and after.get("id"):
             after.source = _translated_chart_titles(after.source, after.id, lookup)
     return out
+
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def _heading_aliases(english: str, translated: str) -> dict[str, str]:
+    """{translated heading: English heading} for a cell whose headings line up (the build looks sections
+    up by their English heading)."""
+    before, after = _HEADING.findall(english), _HEADING.findall(translated)
+    if len(before) != len(after):
+        return {}
+    return {t.strip(): e.strip() for e, t in zip(before, after, strict=True) if e.strip() != t.strip()}
 
 
 def with_english_quotations(english: str, translated: str, label: str) -> str:
@@ -106,6 +126,25 @@ def _translated_prompt_data(english: LessonModel, source: str, lookup: Lookup) -
     translated = translate_prompt(prompt, lookup).to_data()
     merged = {**data, **translated}
     return yaml.safe_dump(merged, allow_unicode=True, sort_keys=False, width=100).rstrip("\n")
+
+
+def _translated_organizer(source: str, cell_id: str, lookup: Lookup) -> str:
+    """An organizer cell (solidarity_edu/organizers.py) with its title and labels translated."""
+    try:
+        data = yaml.safe_load(source)
+    except yaml.YAMLError:
+        return source
+    if not isinstance(data, dict):
+        return source
+    if isinstance(data.get("title"), str):
+        data["title"] = lookup(f"{cell_id}/title", data["title"]) or data["title"]
+    labels = data.get("labels")
+    if isinstance(labels, list):
+        data["labels"] = [
+            (lookup(f"{cell_id}/labels/{i}", label) or label) if isinstance(label, str) else label
+            for i, label in enumerate(labels)
+        ]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100).rstrip("\n")
 
 
 def _translated_chart_titles(source: str, cell_id: str, lookup: Lookup) -> str:

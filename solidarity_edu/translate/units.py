@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SolidarityEduError
-from ..lesson import LessonModel
+from ..lesson import ORGANIZER_TAG, LessonModel
 
 # Reader-facing columns of each dataset; the others are ids, dates, numbers, slugs or sources.
 DATASET_TEXT: dict[str, tuple[str, ...]] = {
@@ -122,6 +122,16 @@ def lesson_units(model: LessonModel) -> list[Unit]:
         if cell.get("cell_type") == "code" and cell.get("id"):
             for title in chart_titles(source):
                 units.append(Unit(f"{cell['id']}/title", title, f"{name}, code cell {cell['id']}", "a chart's title"))
+    for organizer_cell in model.tagged(ORGANIZER_TAG):
+        data = model.data(organizer_cell)
+        if not isinstance(data, dict) or not organizer_cell.id:
+            continue
+        pointer = f"{name}, organizer cell {organizer_cell.id}"
+        if isinstance(data.get("title"), str) and data["title"].strip():
+            units.append(Unit(f"{organizer_cell.id}/title", data["title"], pointer, "an organizer's title (handout)"))
+        for i, label in enumerate(data.get("labels") or []):
+            if isinstance(label, str) and not label.strip().isdigit():
+                units.append(Unit(f"{organizer_cell.id}/labels/{i}", label, pointer, "a column or box of an organizer"))
     for index, part in enumerate(model.parts, start=1):
         units.append(Unit(f"parts/{index}/name", part.name, f"{name}, parts cell {part.cell}", "a part of the lesson"))
         if part.does:
