@@ -130,7 +130,12 @@ SHORT_WORDS = 24  # page 1 holds every term; the glossary page has the full defi
 def short_definition(definition: str) -> str:
     """The first sentence of a glossary definition; past SHORT_WORDS words it stops at a word with an
     ellipsis (the glossary page, linked from the term, has the whole definition)."""
-    parts = _SENTENCE_END.split(definition.strip(), maxsplit=1)
+    text = definition.strip()
+    wide = re.search(r"[\u3000-\u9fff\uff00-\uffef]", text)
+    if wide:  # Chinese: sentences end with 。！？ and there are no spaces between words
+        first = re.split(r"(?<=[。！？])", text, maxsplit=1)[0].strip()
+        return first if len(first) <= SHORT_WORDS * 3 else first[: SHORT_WORDS * 3].rstrip("，、；：（") + "\u2026"
+    parts = _SENTENCE_END.split(text, maxsplit=1)
     first = parts[0].strip()
     words = first.split()
     if len(words) > SHORT_WORDS:
