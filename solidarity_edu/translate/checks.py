@@ -5,6 +5,8 @@ confirming them):
 
 - every number of the English is in the translation (years, dates, counts; thousands separators may
   follow the language: ``10,046`` may be written ``10.046``);
+- every court case and cited work named in italics (``*Korematsu v. United States*``) is there as
+  written (proper names a reader must be able to look up);
 - every URL, and every placeholder (``{1}``: a link or inline HTML kept out of the translator's way), is
   there exactly;
 - Markdown emphasis and code marks are balanced as in the English (``*``, ``_``, ````` ` `````);
@@ -113,6 +115,18 @@ def _digits(text: str) -> Counter:
     return Counter(re.sub(r"\D", "", m) for m in _NUMBER.findall(text))
 
 
+def _cited_names(english: str) -> list[str]:
+    """The court cases and works the English names in italics (*Korematsu v. United States*, *Personal
+    Justice Denied*): a reader must be able to find them, so they stay in English in every language."""
+    names = []
+    for span in _ITALIC.findall(english):
+        text = span.strip("*").strip()
+        capitals = sum(1 for word in text.split() if word[:1].isupper())
+        if " v. " in text or text.startswith("Ex parte") or capitals >= 2:
+            names.append(text)
+    return names
+
+
 def unit_problems(english: str, translated: str, terms: Iterable[Term] = ()) -> list[str]:
     """What is wrong with one translation of one English unit (an empty list when nothing is)."""
     problems = []
@@ -127,6 +141,9 @@ def unit_problems(english: str, translated: str, terms: Iterable[Term] = ()) -> 
             f"placeholders differ: the English has {' '.join(_PLACEHOLDER.findall(english)) or 'none'}, "
             f"the translation {' '.join(_PLACEHOLDER.findall(translated)) or 'none'} (keep each {{n}} once)"
         )
+    for cited in _cited_names(english):
+        if cited not in translated:
+            problems.append(f"the case or work *{cited}* must stay as it is (add a translation after it if you like)")
     for mark in _MARKS:
         if english.count(mark) != translated.count(mark):
             problems.append(f"the marks {mark!r} differ in number: the English has {english.count(mark)}")

@@ -143,3 +143,13 @@ def test_what_a_language_writes_its_own_way_passes(english, translated):
 
 def test_a_number_dropped_from_a_reordered_date_is_still_caught():
     assert any("number 19" in p for p in unit_problems("On February 19, 1942.", "1942 年 2 月簽署。"))
+
+
+def test_a_court_case_or_cited_work_in_italics_stays_as_written():
+    english = "The Court decided *Korematsu v. United States* and the report *Personal Justice Denied* followed."
+    kept = "Tòa quyết định vụ *Korematsu v. United States*; bản báo cáo *Personal Justice Denied* ra sau."
+    assert unit_problems(english, kept) == []
+    dropped = "Tòa quyết định vụ *Korematsu kiện Hoa Kỳ*; bản báo cáo *Personal Justice Denied* ra sau."
+    assert any("*Korematsu v. United States*" in p for p in unit_problems(english, dropped))
+    # an emphasised ordinary word may be translated
+    assert unit_problems("This is *Risk*, not fate.", "Đây là *rủi ro*, không phải số phận.") == []
