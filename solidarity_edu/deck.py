@@ -19,6 +19,7 @@ minutes of the audience's time) and the build its deck, so the two never disagre
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -40,6 +41,9 @@ CHART_CALLS = frozenset({"timeline", "camps_map", "removals_chart", "incidents_c
 CARD_CALLS = frozenset({"event_card", "define", "event_list"})
 CHECK_KINDS = frozenset({"choose", "scenario", "order_events"})
 NOTE_TAGS = frozenset({"facilitator", "answer-key"})
+FEW_SOURCES = 4  # a lesson citing this few works lists them on its last slide when it has room
+SOURCES_HEADING_LINES = 1.6
+LINES_PER_WORK = 1.2
 WORKS_PER_SOURCES_SLIDE = 24  # short citations in three columns of 16 px type
 _HEADING = re.compile(r"^\s{0,3}#{1,2}\s", re.MULTILINE)
 _CHARS_PER_LINE = 84
@@ -317,6 +321,24 @@ class DeckPlan:
             else:
                 layout = "content"
             if layout == "sources":
+                works = len(self.model.sources)
+                last = slides[-1] if slides else None
+                room = last is not None and last.lines + SOURCES_HEADING_LINES + works * LINES_PER_WORK <= CAPACITY
+                if (
+                    works <= FEW_SOURCES
+                    and last
+                    and last.layout in ("content", "prompt")
+                    and last.part == block.part
+                    and room
+                ):
+                    # A short list joins the slide before it rather than stand nearly empty on its own.
+                    slides[-1] = dataclasses.replace(
+                        last,
+                        cells=last.cells + main,
+                        notes=last.notes + notes,
+                        lines=last.lines + SOURCES_HEADING_LINES + works * LINES_PER_WORK,
+                    )
+                    continue
                 for groups in self._source_chunks():
                     slides.append(
                         Slide(len(slides) + 1, block.part, main, (), notes, layout, CAPACITY, "Sources", False, groups)
