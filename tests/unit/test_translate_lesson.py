@@ -3,6 +3,8 @@ quotations from primary sources stay in English beside the course's translation.
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import polib
 from conftest import ROOT
@@ -31,9 +33,14 @@ def test_parts_keep_their_cells_and_minutes_and_prompts_their_ids():
     choose = next(p for p in vi.prompts if p.kind == "choose" and p.answer)
     before = english.prompt(choose.id)
     assert choose.question != before.question and choose.answer == choose.options[before.options.index(before.answer)]
-    assert [c.source for c in out.cells if c.cell_type == "code"] == [
-        c.source for c in nb.cells if c.cell_type == "code"
-    ]
+
+    # code is untouched but for the chart titles it writes
+    def without_titles(source: str) -> str:
+        return re.sub(r"title=(\"[^\"]*\"|'[^']*')", "title=...", source)
+
+    code = [c.source for c in out.cells if c.cell_type == "code"]
+    assert [without_titles(c) for c in code] == [without_titles(c.source) for c in nb.cells if c.cell_type == "code"]
+    assert any("title='Thời kỳ loại trừ, 1850-1965'" in source for source in code)
 
 
 def test_a_quotation_is_shown_in_english_then_in_the_translation_marked():
