@@ -77,11 +77,19 @@ def _without_soup(exporter_class):
     return Exporter
 
 
-def _with_translator(exporter):
-    """``exporter`` whose templates can say ``tr("...")``: the page's own words in the language being
-    built (solidarity_edu.i18n; the build sets it per language)."""
+def _exporter(exporter_class, template_name: str):
+    """One of our nbconvert exporters: our template, no code or prompts shown, no BeautifulSoup pass,
+    and ``tr("...")`` in its templates (the page's own words in the language being built; see
+    solidarity_edu.i18n, which the build sets per language)."""
     from ..i18n import tr
 
+    exporter = _without_soup(exporter_class)(
+        template_name=template_name,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     exporter.environment.globals["tr"] = tr
     return exporter
 
@@ -90,30 +98,14 @@ def _with_translator(exporter):
 def _page_exporter():
     from nbconvert import HTMLExporter
 
-    return _with_translator(
-        _without_soup(HTMLExporter)(
-            template_name="se_page",
-            extra_template_basedirs=[str(TEMPLATES)],
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-        )
-    )
+    return _exporter(HTMLExporter, "se_page")
 
 
 @functools.lru_cache(maxsize=1)
 def _slides_exporter():
     from nbconvert import SlidesExporter
 
-    return _with_translator(
-        _without_soup(SlidesExporter)(
-            template_name="se_slides",
-            extra_template_basedirs=[str(TEMPLATES)],
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-        )
-    )
+    return _exporter(SlidesExporter, "se_slides")
 
 
 def _resources(ctx: LessonContext, kind: str) -> dict:
