@@ -118,3 +118,19 @@ def test_every_translated_pdf_draws_every_character_in_the_languages_font(real_e
         assert missing_glyphs(pdf) == [], f"{pdf}: characters drawn with no glyph"
         used = fonts_used(pdf)
         assert any(name.startswith(font) for name in used), f"{pdf}: set in {sorted(used)}, not {font}*"
+
+
+@pytest.mark.parametrize("language", ["vi", "zh-Hant"])
+def test_translated_handouts_run_at_most_one_page_past_the_english_limit(real_exports, language):
+    """A translated handout shows each primary-source quotation twice (English, then the course's
+    translation) and Vietnamese runs longer than English: it may take one page more than the English
+    limit (see README, 'The course in other languages'), never more."""
+    from pypdf import PdfReader
+    from test_handouts import PAGE_LIMITS
+
+    course = load_course(COURSE)
+    for lesson in course.lessons:
+        for audience in lesson.audiences:
+            pdf = real_exports / language / lesson.id / audience / "worksheet.pdf"
+            pages = len(PdfReader(pdf).pages)
+            assert 1 <= pages <= PAGE_LIMITS[audience] + 1, f"{pdf}: {pages} pages"
