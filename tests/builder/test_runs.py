@@ -80,4 +80,4 @@ def test_one_shared_run_makes_the_same_bytes_as_one_run_per_audience(tmp_path, m
     for audience in ("high-school", "community"):
         student = nbformat.read(shared / "02-beta" / audience / "student.ipynb", as_version=4)
         parameters = [c for c in student.cells if "parameters" in c.metadata.get("tags", [])]
-        assert [c.source for c in parameters] == [f"audience = {audience!r}"]
+        assert [c.source for c in parameters] == [f"audience = {audience!r}\nlanguage = 'en'"]
