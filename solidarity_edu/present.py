@@ -194,10 +194,8 @@ def student_notebook(lesson: LessonToPresent) -> nbformat.NotebookNode:
 
 def _translated(nb: nbformat.NotebookNode, lesson: LessonToPresent) -> nbformat.NotebookNode:
     """``nb`` with its Markdown in the lesson's language (itself in English or without a catalog)."""
-    from .i18n import tr
-    from .translate.apply import catalog_lookup
-    from .translate.catalogs import catalog_dir, read_catalog
-    from .translate.lesson import translated_lesson
+    from .translate.catalogs import catalog_dir
+    from .translate.lesson import lesson_from_catalog
     from .translate.runtime import is_english
 
     if is_english(lesson.language):
@@ -206,8 +204,7 @@ def _translated(nb: nbformat.NotebookNode, lesson: LessonToPresent) -> nbformat.
     if not path.is_file():
         log.warning("%s: no catalog for this lesson; its text is shown in English", path)
         return nb
-    label = tr("The course's translation", lesson.language)
-    return translated_lesson(nb, catalog_lookup(read_catalog(path)), label)
+    return lesson_from_catalog(nb, lesson.notebook.stem, lesson.language, lesson.project_root / "locale")
 
 
 def write_student_copy(lesson: LessonToPresent, folder: Path) -> Path:

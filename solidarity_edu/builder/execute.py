@@ -226,11 +226,6 @@ def lesson_in(source: nbformat.NotebookNode, notebook: Path, language: str, loca
     """The lesson translated into ``language`` from ``locale/<lang>/LC_MESSAGES/<notebook>.po``.
 
     Raises TranslationError naming the catalog when it is missing or unreadable."""
-    from ..i18n import tr
-    from ..translate.apply import catalog_lookup
-    from ..translate.catalogs import catalog_dir, read_catalog
-    from ..translate.lesson import translated_lesson
+    from ..translate.lesson import lesson_from_catalog
 
-    path = catalog_dir(locale, language) / f"{notebook.stem}.po"
-    lookup = catalog_lookup(read_catalog(path))
-    return translated_lesson(source, lookup, tr("The course's translation", language))
+    return lesson_from_catalog(source, notebook.stem, language, locale)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import nbformat
 import yaml
@@ -72,6 +73,17 @@ def _heading_aliases(english: str, translated: str) -> dict[str, str]:
     if len(before) != len(after):
         return {}
     return {t.strip(): e.strip() for e, t in zip(before, after, strict=True) if e.strip() != t.strip()}
+
+
+def lesson_from_catalog(nb: Mapping, stem: str, language: str, locale: Path) -> nbformat.NotebookNode:
+    """The lesson ``nb`` translated from ``locale/<lang>/LC_MESSAGES/<stem>.po`` (the build and
+    ``present`` both use it). Raises TranslationError naming the catalog when it cannot be read."""
+    from ..i18n import tr
+    from .apply import catalog_lookup
+    from .catalogs import catalog_dir, read_catalog
+
+    lookup = catalog_lookup(read_catalog(catalog_dir(locale, language) / f"{stem}.po"))
+    return translated_lesson(nb, lookup, tr("The course's translation", language))
 
 
 def with_english_quotations(english: str, translated: str, label: str) -> str:
