@@ -33,6 +33,10 @@ _PDF_DATE = re.compile(rb"(\(D:)\d{14}")
 # Tagged PDFs name table cells after Chromium's DOM node ids, which change from one run to the next:
 # a header cell's /ID (node00000993), the /Headers [(node00000993)] of the cells under it, the IDTree.
 _NODE_ID = re.compile(rb"\(node(\d+)\)")
+_ID_TREE_LEAF = re.compile(
+    rb"(?:(?P<limits>/Limits \[\(node\d+\) \(node\d+\)\])\s*)?/Names \[(?P<names>(?:\s*\(node\d+\) \d+ 0 R)+\s*)\]"
+)
+_ID_TREE_ENTRY = re.compile(rb"\(node\d+\) \d+ 0 R")
 
 FOOTER = (
     '<div style="font-size:8pt;width:100%;text-align:center;color:#555;'
@@ -73,20 +77,55 @@ def fixed_pdf_date() -> bytes:
 
 def _fix_dates(pdf: bytes) -> bytes:
     """Make the bytes repeat: every PDF date becomes the fixed date, and Chromium's DOM node ids in the
-    structure tree are renumbered 1, 2, 3 ... in the order of the original ids (so the IDTree stays
-    sorted, and every reference to an id gets the same new number). Each replacement keeps its
-    length, so the file's byte offsets stay valid."""
+    structure tree are renumbered. Each replacement keeps its length, so byte offsets stay valid."""
     stamp = fixed_pdf_date()[2:]
     pdf = _PDF_DATE.sub(lambda m: m.group(1) + stamp, pdf)
-    ids = sorted({m.group(1) for m in _NODE_ID.finditer(pdf)}, key=int)
-    numbers = {digits: str(rank).zfill(len(digits)).encode() for rank, digits in enumerate(ids, start=1)}
+    return _renumber_node_ids(pdf)
+
+
+def _renumber_node_ids(pdf: bytes) -> bytes:
+    """Number Chromium's node ids 1, 2, 3 ... in the order they first appear in the structure elements.
+
+    Chromium hands out node ids as it meets DOM nodes, and on a loaded machine it meets the tables of
+    one page in a different order from run to run; so the ids' own order cannot be trusted, only the
+    order of the structure elements in the file. The ID tree (``/Limits [...] /Names [(nodeN) 12 0 R
+    ...]``) must list names sorted, so each leaf's entries are sorted again by their new numbers and
+    its limits set to the first and last: the same entries in a new order, so the same length.
+    """
+    leaves = list(_ID_TREE_LEAF.finditer(pdf))
+    outside, start = [], 0
+    for leaf in leaves:
+        outside.append(pdf[start : leaf.start()])
+        start = leaf.end()
+    outside.append(pdf[start:])
+    order: dict[bytes, int] = {}
+    for match in _NODE_ID.finditer(b"".join(outside) + b"".join(leaf.group(0) for leaf in leaves)):
+        order.setdefault(match.group(1), len(order) + 1)
+    numbers = {}
+    for digits, rank in order.items():
+        new = str(rank).zfill(len(digits)).encode()
+        numbers[digits] = new if len(new) == len(digits) else digits
 
     def renumber(match: re.Match) -> bytes:
-        digits = match.group(1)
-        new = numbers[digits]
-        return b"(node" + (new if len(new) == len(digits) else digits) + b")"
+        return b"(node" + numbers[match.group(1)] + b")"
 
-    return _NODE_ID.sub(renumber, pdf)
+    return _ID_TREE_LEAF.sub(_sorted_leaf, _NODE_ID.sub(renumber, pdf))
+
+
+def _sorted_leaf(leaf: re.Match) -> bytes:
+    """One ID-tree leaf with its entries sorted by node number and its limits made to match."""
+    names = leaf.group("names")
+    entries = _ID_TREE_ENTRY.findall(names)
+    if b" ".join(entries) != names.strip():
+        return leaf.group(0)  # not the plain shape Chromium writes: leave it rather than guess
+    entries.sort(key=lambda entry: int(_NODE_ID.match(entry).group(1)))
+    lead = names[: len(names) - len(names.lstrip())]
+    trail = names[len(names.rstrip()) :]
+    text = leaf.group(0)
+    if leaf.group("limits"):
+        first, last = _NODE_ID.match(entries[0]).group(0), _NODE_ID.match(entries[-1]).group(0)
+        text = text.replace(leaf.group("limits"), b"/Limits [" + first + b" " + last + b"]", 1)
+    return text.replace(names, lead + b" ".join(entries) + trail, 1)
 
 
 def _print_one(page, html_path: Path, pdf_path: Path) -> None:
