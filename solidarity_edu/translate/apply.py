@@ -8,9 +8,12 @@ metadata are never touched, so journal keys and prompt ids are the same in every
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-import nbformat
 import polib
+
+if TYPE_CHECKING:  # nbformat (with jsonschema) costs a kernel 0.1 s; only the build needs it
+    import nbformat
 
 Lookup = Callable[[str, str], "str | None"]
 
@@ -46,6 +49,8 @@ def translate_markdown(text: str, context: str, lookup: Lookup) -> str:
 
 def translated_notebook(nb: Mapping, lookup: Lookup) -> nbformat.NotebookNode:
     """A copy of a lesson notebook with its Markdown cells translated (context = the cell's id)."""
+    import nbformat
+
     out = nbformat.from_dict(nb)  # new dicts and lists all the way down: the caller's notebook stays as it was
     for cell in out.cells:
         if cell.cell_type == "markdown" and cell.get("id"):

@@ -7,10 +7,12 @@ the feedback follow their option by position. A field with no checked translatio
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..prompts import Prompt
-from .apply import Lookup
+
+if TYPE_CHECKING:
+    from .apply import Lookup
 
 
 def translate_prompt(prompt: Prompt, lookup: Lookup) -> Prompt:
