@@ -30,7 +30,7 @@ _warming: threading.Thread | None = None
 class Helper:
     """Stands in for one of the package's helpers (``course_map``, ``reflect`` ...) until first use."""
 
-    __slots__ = ("_name", "_module")
+    __slots__ = ("_module", "_name")
 
     def __init__(self, name: str, module: str) -> None:
         self._name, self._module = name, module
