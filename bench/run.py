@@ -171,10 +171,18 @@ pid = km.provisioner.process.pid
 run("1")
 bare = rss(pid)
 first = run("from solidarity_edu import *")
-chart = run("course_map('high-school')._repr_mimebundle_()")
+chart = run("course_map('high-school')._repr_mimebundle_()")  # asked at once: waits for the imports
 after = rss(pid)
 km.shutdown_kernel(now=True)
-print(json.dumps({"first_cell": first, "first_chart": chart, "bare_mb": bare, "after_mb": after}))
+# A student reads before the first chart: the kernel's warm-up (solidarity_edu/first_use.py) has
+# loaded the chart modules by then. Wait for that thread (a signal, not a pause), then time the chart.
+km, kc = start_new_kernel(kernel_name="python3", cwd=sys.argv[1])
+run("from solidarity_edu import *")
+run("from solidarity_edu import first_use\nfirst_use._warming is None or first_use._warming.join(300)")
+read_chart = run("course_map('high-school')._repr_mimebundle_()")
+km.shutdown_kernel(now=True)
+print(json.dumps({"first_cell": first, "first_chart": chart, "first_chart_after_reading": read_chart,
+                  "bare_mb": bare, "after_mb": after}))
 """
 
 
@@ -313,6 +321,8 @@ def main() -> None:
         f"{kernel_cold['first_cell']:.2f} s / {kernel_cold['first_chart']:.2f} s |",
         f"| student kernel, warm: first cell (import) / first chart | "
         f"{kernel_warm['first_cell']:.2f} s / {kernel_warm['first_chart']:.2f} s |",
+        f"| student kernel, warm: first chart asked after the kernel's warm-up has loaded the chart modules | "
+        f"{kernel_warm['first_chart_after_reading']:.2f} s |",
         f"| student kernel memory: bare / after first chart | {kernel_warm['bare_mb']:.0f} MB / {kernel_warm['after_mb']:.0f} MB |",
     ]
     lesson_lines = [

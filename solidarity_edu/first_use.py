@@ -57,8 +57,14 @@ class Helper:
 
 
 def is_loaded(module: str) -> bool:
-    """True once ``module`` has been imported in this process."""
-    return module in sys.modules
+    """True once ``module`` has been imported in this process, all the way through.
+
+    A module is in ``sys.modules`` from the moment its import starts; while the warm-up thread is
+    still importing it, asking for it would wait for that thread, so it counts as not loaded yet."""
+    found = sys.modules.get(module)
+    if found is None:
+        return False
+    return not getattr(getattr(found, "__spec__", None), "_initializing", False)
 
 
 def warm_up(modules: Iterable[str]) -> None:

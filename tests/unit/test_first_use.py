@@ -87,3 +87,31 @@ def test_in_a_kernel_the_helpers_modules_load_in_the_background(tmp_path):
     finally:
         km.shutdown_kernel(now=True)
         kc.stop_channels()
+
+
+def test_a_module_still_being_imported_by_the_warm_up_does_not_count_as_loaded(tmp_path, monkeypatch):
+    """Else the first cell would wait for the warm-up thread's import to finish."""
+    import threading
+
+    from solidarity_edu.first_use import is_loaded
+
+    (tmp_path / "slow_to_import_qxzw.py").write_text(
+        "import builtins\nbuiltins._qxzw_started.set()\nbuiltins._qxzw_release.wait(120)\n"
+    )
+    import builtins
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    started, release = threading.Event(), threading.Event()
+    monkeypatch.setattr(builtins, "_qxzw_started", started, raising=False)
+    monkeypatch.setattr(builtins, "_qxzw_release", release, raising=False)
+    importer = threading.Thread(target=__import__, args=("slow_to_import_qxzw",))
+    importer.start()
+    try:
+        assert started.wait(120)
+        assert "slow_to_import_qxzw" in sys.modules
+        assert not is_loaded("slow_to_import_qxzw")
+    finally:
+        release.set()
+        importer.join(120)
+    assert is_loaded("slow_to_import_qxzw")
+    assert not is_loaded("never_imported_qxzw")
