@@ -540,16 +540,35 @@ class LessonModel:
         return [c for c in self.calls if c.cell == cell.number]
 
     @cached_property
-    def reads_audience(self) -> bool:
-        """True when a code cell other than ``parameters`` uses the name ``audience``: the lesson then
-        computes something per audience and must run once per audience."""
+    def audience_cells(self) -> list[Cell]:
+        """The code cells other than ``parameters`` that use the name ``audience``."""
+        found = []
         for cell in self.cells:
             if "parameters" in cell.tags or cell.number not in self._trees:
                 continue
-            for node in ast.walk(self._trees[cell.number]):
-                if isinstance(node, ast.Name) and node.id == "audience":
-                    return True
-        return False
+            if any(isinstance(node, ast.Name) and node.id == "audience" for node in ast.walk(self._trees[cell.number])):
+                found.append(cell)
+        return found
+
+    @property
+    def reads_audience(self) -> bool:
+        """True when a code cell other than ``parameters`` uses the name ``audience``: the lesson then
+        computes something per audience."""
+        return bool(self.audience_cells)
+
+    @cached_property
+    def audience_only_in_expressions(self) -> bool:
+        """True when every cell that reads ``audience`` only shows something (``course_map(audience)``):
+        each of its statements is an expression, with no ``:=``, so it gives no name a value a later
+        cell could read. The build then runs such a lesson once and runs just those cells again for each
+        other audience (see builder/execute.py); otherwise the lesson runs once per audience."""
+        for cell in self.audience_cells:
+            tree = self._trees[cell.number]
+            if not all(isinstance(statement, ast.Expr) for statement in tree.body):
+                return False
+            if any(isinstance(node, ast.NamedExpr) for node in ast.walk(tree)):
+                return False
+        return True
 
     @property
     def parameter_audience(self) -> str | None:

@@ -13,9 +13,12 @@ Built to finish on a busy machine (a teacher's laptop during a video call, a hub
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -35,6 +38,8 @@ KERNEL_START_SECONDS = 120
 KERNEL_START_ATTEMPTS = 3
 
 _ENGINE = "solidarity_edu"
+# Notebook metadata key for the outputs of cells run again for other audiences (see for_audience).
+RERUN_KEY = "solidarity_edu_reruns"
 
 
 def _source_cell_number(source: nbformat.NotebookNode, executed_index: int) -> int | None:
@@ -88,17 +93,26 @@ def _engine():
 
     class Client(PapermillNotebookClient):
         cells_started = False
+        cell_failed = False
+        rerun_for: tuple[str, ...] = ()  # the other audiences whose cells run again (see rerun_audience_cells)
+        rerun_ids: frozenset[str] = frozenset()
 
         async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
             self.cells_started = True
             try:
                 return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
             except CellExecutionError:
+                self.cell_failed = True
                 raise  # papermill records it in the notebook; execute_lesson reads it from there
             except Exception as err:  # CellTimeoutError, DeadKernelError ...
                 raise _CellInterrupted(cell_index, err) from err
 
         execute_cell = run_sync(async_execute_cell)
+
+        def papermill_execute_cells(self):
+            super().papermill_execute_cells()
+            if self.rerun_for and not self.cell_failed:
+                self.nb.metadata[RERUN_KEY] = rerun_audience_cells(self, self.rerun_for, self.rerun_ids)
 
         def execute(self, **kwargs):
             try:
@@ -113,6 +127,8 @@ def _engine():
     class Engine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, start_timeout=60, execution_timeout=None, **kwargs):
+            rerun_for = tuple(kwargs.pop("rerun_for", ()))
+            rerun_ids = frozenset(kwargs.pop("rerun_ids", ()))
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(
                 kwargs,
@@ -124,7 +140,9 @@ def _engine():
                 kernel_name=kernel_name,
                 log=log,
             )
-            return Client(nb_man, **final).execute()
+            client = Client(nb_man, **final)
+            client.rerun_for, client.rerun_ids = rerun_for, rerun_ids
+            return client.execute()
 
     papermill_engines.register(_ENGINE, Engine)
 
@@ -138,8 +156,14 @@ def execute_lesson(
     start_attempts: int = KERNEL_START_ATTEMPTS,
     language: str = "en",
     locale: Path | None = None,
+    also_for: Sequence[str] = (),
 ) -> nbformat.NotebookNode:
     """Run ``notebook`` top to bottom with ``audience`` injected; return the executed notebook.
+
+    ``also_for`` names other audiences of a lesson whose cells read ``audience`` only in expressions
+    (``LessonModel.audience_only_in_expressions``): after the run, in the same kernel, those cells run
+    again once for each of them. Their outputs travel in the notebook's metadata; ``for_audience``
+    makes each audience's notebook from it.
 
     In another ``language`` the lesson is first translated from its catalog in ``locale`` (see
     solidarity_edu/translate/lesson.py) and runs with ``language`` injected beside ``audience``, so its
@@ -158,6 +182,14 @@ def execute_lesson(
     notebook = notebook.resolve()
     source = nbformat.read(notebook, as_version=4)
     parameters = {"audience": audience}
+    reruns = {}
+    if also_for:
+        from ..lesson import read_lesson
+
+        reruns = {
+            "rerun_for": [a for a in also_for if a != audience],
+            "rerun_ids": [cell.id for cell in read_lesson(notebook).audience_cells],
+        }
     if language != "en":
         source = lesson_in(source, notebook, language, locale or notebook.parent.parent / "locale")
         parameters["language"] = language
@@ -181,6 +213,7 @@ def execute_lesson(
                 start_timeout=KERNEL_START_SECONDS,
                 # Keep the kernel's own start-up warnings out of the teacher's terminal.
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                **reruns,
             )
         except _KernelDidNotStart as err:
             reason = str(err)
@@ -229,3 +262,82 @@ def lesson_in(source: nbformat.NotebookNode, notebook: Path, language: str, loca
     from ..translate.lesson import lesson_from_catalog
 
     return lesson_from_catalog(source, notebook.stem, language, locale)
+
+
+def rerun_audience_cells(client: Any, audiences: Sequence[str], cell_ids: frozenset[str]) -> dict:
+    """Run the cells ``cell_ids`` again in ``client``'s kernel once per audience, after setting
+    ``audience``; return ``{audience: {"outputs": {cell id: outputs}, "error": None or what failed}}``.
+
+    Each cell keeps its execution count, so an audience's notebook reads exactly as if the lesson had
+    run for it alone. A failing cell is recorded for its audience only; a timeout or a dead kernel is
+    recorded for that audience and every one after it (the kernel can no longer be trusted)."""
+    from nbclient.exceptions import CellExecutionError
+
+    cells = [(index, cell) for index, cell in enumerate(client.nb.cells) if cell.get("id") in cell_ids]
+    results: dict[str, dict] = {}
+    broken: dict | None = None
+    for audience in audiences:
+        if broken is not None:
+            results[audience] = {"outputs": {}, "error": broken}
+            continue
+        outputs: dict[str, list] = {}
+        error, index = None, None
+        setter = nbformat.v4.new_code_cell(f"audience = {audience!r}")
+        first = client.nb.cells[0]
+        try:
+            # nbclient puts the cell it ran back into the notebook at the index given: put the run's own
+            # cells back each time.
+            try:
+                client.execute_cell(setter, 0, store_history=False)
+            finally:
+                client.nb.cells[0] = first
+            for index, cell in cells:
+                again = copy.deepcopy(cell)
+                try:
+                    client.execute_cell(again, index, store_history=False)
+                finally:
+                    client.nb.cells[index] = cell
+                for output in again.outputs:
+                    if "execution_count" in output:
+                        output["execution_count"] = cell.get("execution_count")
+                outputs[cell["id"]] = again.outputs
+        except CellExecutionError as err:
+            error = {"index": index, "ename": err.ename, "evalue": err.evalue, "traceback": err.traceback}
+        except _CellInterrupted as err:
+            broken = error = {"index": err.index, "ename": type(err.err).__name__, "evalue": _first_line(err.err)}
+        results[audience] = {"outputs": outputs, "error": error}
+    return results
+
+
+def for_audience(executed: nbformat.NotebookNode, lesson: str, audience: str) -> nbformat.NotebookNode:
+    """The executed lesson as ``audience`` gets it: the run's own notebook, with the outputs of the cells
+    run again for ``audience`` (see ``rerun_audience_cells``) in place. Cells are copied only where
+    they change; the rest is shared, not copied.
+
+    Raises LessonExecutionError naming the lesson, the audience and the cell when its run failed."""
+    reruns = executed.metadata.get(RERUN_KEY)
+    if reruns is None:
+        return executed
+    out = copy.copy(executed)
+    out.metadata = copy.copy(executed.metadata)
+    del out.metadata[RERUN_KEY]
+    mine = reruns.get(audience)
+    if mine is None:  # the audience the lesson ran for
+        return out
+    error = mine["error"]
+    if error is not None:
+        raise LessonExecutionError(
+            lesson,
+            audience,
+            _source_cell_number(executed, error["index"]),
+            error["ename"],
+            _ANSI.sub("", str(error["evalue"])),
+            _failing_line(error.get("traceback") or []),
+        )
+    out.cells = list(executed.cells)
+    for index, cell in enumerate(out.cells):
+        if cell.get("id") in mine["outputs"]:
+            again = copy.copy(cell)
+            again.outputs = mine["outputs"][cell["id"]]
+            out.cells[index] = again
+    return out

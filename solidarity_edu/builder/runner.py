@@ -97,6 +97,7 @@ class Run:
     """One execution of a lesson and the jobs (audiences) whose outputs are made from it."""
 
     jobs: list[Job]
+    reruns: bool = False  # the lesson reads ``audience``: its audience cells run again per audience
 
     @property
     def lesson(self):
@@ -119,8 +120,10 @@ def runs_for(todo: list[Job]) -> list[Run]:
 
     A lesson whose code never reads ``audience`` computes the same outputs for every audience (its
     audience-specific cells are Markdown, chosen at export), so it runs once and every audience's
-    outputs are made from that run. A lesson whose code reads ``audience`` (for example
-    ``course_map(audience)``) runs once per audience. Runs keep the order of ``todo``."""
+    outputs are made from that run. A lesson that reads ``audience`` only in cells that show something
+    (``course_map(audience)``) also runs once, and those cells run again for each other audience in
+    the same kernel (``Run.reruns``). A lesson that gives a name a value from ``audience`` runs once per
+    audience. Runs keep the order of ``todo``."""
     runs: list[Run] = []
     shared: dict[tuple[str, str], Run] = {}
     for job in todo:
@@ -128,9 +131,10 @@ def runs_for(todo: list[Job]) -> list[Run]:
         if (lesson.id, job.language) in shared:
             shared[(lesson.id, job.language)].jobs.append(job)
             continue
-        run = Run([job])
+        model = read_lesson(lesson.notebook)
+        run = Run([job], reruns=model.reads_audience)
         runs.append(run)
-        if not read_lesson(lesson.notebook).reads_audience:
+        if not model.reads_audience or model.audience_only_in_expressions:
             shared[(lesson.id, job.language)] = run
     return runs
 
@@ -155,7 +159,7 @@ def build(
     seconds (default: ``CELL_TIMEOUT_SECONDS``). Pages print on ``paper``: letter (default) or a4. With
     PDFs, each audience also gets its packs (see packs.py). ``languages`` (default: every language in
     course.yaml) are built one after the other into exports/ (English) and exports/<tag>/."""
-    from .execute import CELL_TIMEOUT_SECONDS, execute_lesson
+    from .execute import CELL_TIMEOUT_SECONDS, execute_lesson, for_audience
     from .pdf import PdfPrinter, chromium_path
 
     started = time.perf_counter()
@@ -204,6 +208,7 @@ def build(
                     cell_timeout=timeout,
                     language=run.jobs[0].language,
                     locale=course.locale,
+                    **({"also_for": [job.audience for job in run.jobs]} if run.reruns and len(run.jobs) > 1 else {}),
                 )
                 running[future] = (run, time.perf_counter())
 
@@ -227,8 +232,9 @@ def build(
                         try:
                             if error is not None:
                                 raise error
+                            mine = for_audience(executed, job.lesson.id, job.audience)
                             with speaking(job.language):
-                                export_all(executed, _context(courses[job.language], job, data_dir, paper), job.out_dir)
+                                export_all(mine, _context(courses[job.language], job, data_dir, paper), job.out_dir)
                         except SolidarityEduError as err:
                             report.failed[job.name] = str(err)
                             state.pop(job.name, None)

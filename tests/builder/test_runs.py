@@ -1,4 +1,6 @@
-"""One run per lesson when its code never reads the audience; one run per audience when it does."""
+"""How many times a lesson runs: once when its code never reads the audience; once, with its audience
+cells run again per audience, when it reads the audience only to show something; once per audience
+when it gives a name a value from the audience."""
 
 from __future__ import annotations
 
@@ -20,20 +22,42 @@ def _audience_free(number: str) -> list:
     return cells
 
 
+def _shows_audience(number: str) -> list:
+    """A fixture lesson that reads ``audience`` only in expressions: it prints it."""
+    cells = lesson_cells(number)
+    for cell in cells:
+        if cell.cell_type == "code" and cell.source == "course_map(audience)":
+            cell.source = 'print("This copy is for", audience)\ncourse_map(audience)'
+    return cells
+
+
+def _keeps_audience(number: str) -> list:
+    """A fixture lesson that gives a name a value from ``audience``, which later cells could read."""
+    cells = lesson_cells(number)
+    for cell in cells:
+        if cell.cell_type == "code" and cell.source == "course_map(audience)":
+            cell.source = 'label = audience.upper()\nprint("Made for", label)'
+    return cells
+
+
 def _course(tmp_path):
-    return make_course(tmp_path / "course", {"01-alpha": lesson_cells("01"), "02-beta": _audience_free("02")})
+    return make_course(
+        tmp_path / "course",
+        {"01-alpha": _shows_audience("01"), "02-beta": _audience_free("02"), "03-gamma": _keeps_audience("03")},
+    )
 
 
-def test_a_lesson_that_reads_audience_runs_per_audience_and_one_that_does_not_runs_once(tmp_path):
+def test_how_many_runs_each_kind_of_lesson_gets(tmp_path):
     course_path = _course(tmp_path)
     jobs = plan(load_course(course_path), tmp_path / "exports", tmp_path / "course" / "data")
     runs = runner.runs_for(jobs)
-    assert [[job.name for job in run.jobs] for run in runs] == [
-        ["01-alpha/high-school"],
-        ["01-alpha/community"],
-        ["02-beta/high-school", "02-beta/community"],
+    assert [([job.name for job in run.jobs], run.reruns) for run in runs] == [
+        (["01-alpha/high-school", "01-alpha/community"], True),
+        (["02-beta/high-school", "02-beta/community"], False),
+        (["03-gamma/high-school"], True),
+        (["03-gamma/community"], True),
     ]
-    assert runs[2].name == "02-beta (high-school, community: one run)"
+    assert runs[1].name == "02-beta (high-school, community: one run)"
 
 
 def _files(root):
@@ -46,7 +70,9 @@ def _files(root):
 
 
 def test_one_shared_run_makes_the_same_bytes_as_one_run_per_audience(tmp_path, monkeypatch):
-    """The shared path and the per-audience path give identical exports, audience cells included."""
+    """Both shared paths (a lesson that never reads the audience, and one whose audience cells run
+    again) give the same exports, byte for byte, as one run per audience; each audience sees its own
+    output."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     course_path = _course(tmp_path)
     data = tmp_path / "course" / "data"
@@ -54,24 +80,32 @@ def test_one_shared_run_makes_the_same_bytes_as_one_run_per_audience(tmp_path, m
     original = execute.execute_lesson
 
     def counting(notebook, lesson, audience, **kwargs):
-        executed.append(f"{lesson}/{audience}")
+        executed.append(
+            f"{lesson}/{audience}" + (f" also {'+'.join(kwargs['also_for'])}" if kwargs.get("also_for") else "")
+        )
         return original(notebook, lesson, audience, **kwargs)
 
     monkeypatch.setattr(execute, "execute_lesson", counting)
     shared = tmp_path / "shared"
-    report = runner.build(course_path, shared, data, lessons=["02-beta"], pdf=False, workers=1)
-    assert report.ok and sorted(report.built) == ["02-beta/community", "02-beta/high-school"]
-    assert executed == ["02-beta/high-school"]
+    lessons = ["01-alpha", "02-beta", "03-gamma"]
+    report = runner.build(course_path, shared, data, lessons=lessons, pdf=False, workers=1)
+    assert report.ok and len(report.built) == 6
+    assert executed == [
+        "01-alpha/high-school also high-school+community",
+        "02-beta/high-school",
+        "03-gamma/high-school",
+        "03-gamma/community",
+    ]
 
     executed.clear()
     monkeypatch.setattr(runner, "runs_for", lambda todo: [runner.Run([job]) for job in todo])
     separate = tmp_path / "separate"
-    assert runner.build(course_path, separate, data, lessons=["02-beta"], pdf=False, workers=1).ok
-    assert executed == ["02-beta/high-school", "02-beta/community"]
+    assert runner.build(course_path, separate, data, lessons=lessons, pdf=False, workers=1).ok
+    assert len(executed) == 6 and not any(" also " in name for name in executed)
 
     a, b = _files(shared), _files(separate)
     a.pop(".build-state.json"), b.pop(".build-state.json")
-    assert a.keys() == b.keys() and len(a) >= 9
+    assert a.keys() == b.keys() and len(a) >= 27
     assert [name for name in a if a[name] != b[name]] == []
 
     community = (shared / "02-beta/community/reading.html").read_text()
@@ -81,3 +115,23 @@ def test_one_shared_run_makes_the_same_bytes_as_one_run_per_audience(tmp_path, m
         student = nbformat.read(shared / "02-beta" / audience / "student.ipynb", as_version=4)
         parameters = [c for c in student.cells if "parameters" in c.metadata.get("tags", [])]
         assert [c.source for c in parameters] == [f"audience = {audience!r}\nlanguage = 'en'"]
+        guide = (shared / "01-alpha" / audience / "guide.html").read_text()
+        other = "community" if audience == "high-school" else "high-school"
+        assert f"This copy is for {audience}" in guide and f"This copy is for {other}" not in guide
+        assert f"Made for {audience.upper()}" in (shared / "03-gamma" / audience / "guide.html").read_text()
+    assert "solidarity_edu_reruns" not in (shared / "01-alpha/community/student.ipynb").read_text()
+
+
+def test_a_failing_audience_cell_fails_only_that_audience_and_names_it(tmp_path):
+    cells = lesson_cells("01")
+    for cell in cells:
+        if cell.cell_type == "code" and cell.source == "course_map(audience)":
+            cell.source = 'print({"high-school": "ok"}[audience])'
+    course_path = make_course(tmp_path / "course", {"01-alpha": cells})
+    exports = tmp_path / "exports"
+    report = runner.build(course_path, exports, tmp_path / "course" / "data", pdf=False, workers=1)
+    assert report.built == ["01-alpha/high-school"]
+    assert list(report.failed) == ["01-alpha/community"]
+    message = report.failed["01-alpha/community"]
+    assert "01-alpha" in message and "community" in message and "KeyError" in message and "cell" in message
+    assert not (exports / "01-alpha/community/guide.html").exists()

@@ -112,6 +112,31 @@ def test_a_lesson_that_never_reads_audience(tmp_path):
     assert read_lesson(path).reads_audience is False
 
 
+def test_which_audience_cells_can_run_again_alone(tmp_path):
+    """Cells that only show something from ``audience`` can run again per audience; a cell that gives a
+    name a value (by ``=``, ``:=``, ``for``, ``import``, ``def`` ...) cannot, since a later cell may read it."""
+    import nbformat
+
+    def model(source: str):
+        cells = [c for c in lesson_cells("01") if "course_map(audience)" not in c.source]
+        cells.append(nbformat.v4.new_code_cell(source))
+        path = tmp_path / "01-alpha.ipynb"
+        write_notebook(path, cells)
+        return read_lesson(path)
+
+    shows = model('course_map(audience)\nprint("for", audience)')
+    assert [c.source for c in shows.audience_cells] == ['course_map(audience)\nprint("for", audience)']
+    assert shows.audience_only_in_expressions
+    for binds in (
+        "label = audience.upper()",
+        "print(label := audience)",
+        "for a in audience: pass",
+        "if audience: x = 1",
+        "def f(): return audience",
+    ):
+        assert model(binds).reads_audience and not model(binds).audience_only_in_expressions, binds
+
+
 def test_a_changed_file_is_read_again(tmp_path):
     path = tmp_path / "01-alpha.ipynb"
     write_notebook(path, lesson_cells("01"))
