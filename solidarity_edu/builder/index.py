@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from .screenshots import png_size, screenshot_path
 # (file, label, what it is for) in the order a teacher uses them; in English here, shown with tr().
 _LINKS = [
     ("guide.pdf", N_("Teacher guide"), N_("PDF: at a glance, procedure, answer key")),
-    ("worksheet.pdf", N_("Handout"), N_("PDF to print, one per learner (2 pages for high school)")),
+    ("worksheet.pdf", N_("Handout"), N_("PDF to print, one per learner")),
     ("reading.pdf", N_("Reader"), N_("PDF: the lesson's text to read on paper or aloud")),
     ("slides.html", N_("Slides"), N_("opens in any browser, offline")),
     ("student.ipynb", N_("Student notebook"), N_("download for JupyterLab")),
@@ -49,6 +50,7 @@ _SHOT_TEXT = {
     ),
 }
 THUMB_WIDTH = 200
+log = logging.getLogger(__name__)
 CITATION_FILE = "CITATION.cff"
 
 
@@ -168,6 +170,19 @@ def json_ld(course: Course) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False).replace("</", "<\\/")
 
 
+def pdf_pages(path: Path) -> int | None:
+    """How many pages the PDF at ``path`` has (None when it cannot be read): the index says it beside
+    each handout, since a translated handout may run a page longer than the English one."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        return len(PdfReader(path).pages)
+    except (OSError, PdfReadError) as err:
+        log.warning("%s: could not count its pages (%s)", path, err)
+        return None
+
+
 def index_html(
     course: Course,
     exports: Path,
@@ -186,11 +201,15 @@ def index_html(
             for name, text, note in _LINKS:
                 rel = f"{lesson.id}/{audience}/{name}"
                 built = f"{lesson.id}/{audience}" not in failed and (exports / rel).is_file()
+                shown = tr(note) if note else ""
+                pages = pdf_pages(exports / rel) if built and name == "worksheet.pdf" else None
+                if pages:
+                    shown = tr("{note}; pages: {pages}").format(note=shown, pages=pages)
                 links.append(
                     {
                         "href": rel if built else None,
                         "text": tr(text),
-                        "note": tr(note) if note else "",
+                        "note": shown,
                         "download": name.endswith(".ipynb"),
                     }
                 )

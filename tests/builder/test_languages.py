@@ -106,6 +106,21 @@ def test_each_index_is_in_its_language_and_switches_to_the_others(real_exports, 
     for href in links:
         assert (index.parent / href).resolve().is_file(), f"{index}: {href} does not exist"
     assert 'aria-current="page"' in html
+    assert "two pages" not in html and "hai trang" not in html and "兩頁" not in html
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_each_handout_link_says_how_many_pages_it_has(real_exports, language):
+    """The index says each handout's real page count (a translation may run a page longer)."""
+    from pypdf import PdfReader
+
+    root = language_root(real_exports, language)
+    html = (root / "index.html").read_text(encoding="utf-8")
+    word = {"en": "pages", "vi": "số trang"}[language]
+    shown = dict(re.findall(rf'href="([^"]+/worksheet\.pdf)"[^>]*>.*?{word}: (\d+)', html, flags=re.S))
+    assert len(shown) == 30, f"{language}: page counts shown for {len(shown)} handouts"
+    for href, pages in shown.items():
+        assert int(pages) == len(PdfReader(root / href).pages), f"{language} index: {href} says {pages} pages"
 
 
 @pytest.mark.parametrize(("language", "font"), [("vi", "NotoSans-"), ("zh-Hant", "NotoSansCJKtc-")])
