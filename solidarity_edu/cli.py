@@ -38,6 +38,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         force=args.force,
         workers=args.jobs,
         pdf=not args.no_pdf,
+        fresh_kernels=args.fresh_kernels,
         cell_timeout=args.cell_timeout,
         paper=args.paper,
         languages=args.language or None,
@@ -322,6 +323,11 @@ def parser() -> argparse.ArgumentParser:
         "--timings", type=Path, default=None, metavar="FILE", help="write seconds per output and stage as JSON"
     )
     b.add_argument("--no-pdf", action="store_true", help="skip printing PDFs")
+    b.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="start a new kernel for every lesson (default: each build thread reuses one, reset between lessons)",
+    )
     b.add_argument(
         "--paper",
         choices=["letter", "a4"],

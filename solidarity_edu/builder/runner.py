@@ -151,6 +151,7 @@ def build(
     cell_timeout: int | None = None,
     paper: str = DEFAULT_PAPER,
     languages: list[str] | None = None,
+    fresh_kernels: bool = False,
 ) -> BuildReport:
     """Build every export. Problems with course.yaml or a notebook's tags stop the build before any
     lesson runs; a failing cell stops only that lesson's outputs.
@@ -158,8 +159,10 @@ def build(
     ``workers`` lessons run at once (default: ``default_jobs()``); a cell may run ``cell_timeout``
     seconds (default: ``CELL_TIMEOUT_SECONDS``). Pages print on ``paper``: letter (default) or a4. With
     PDFs, each audience also gets its packs (see packs.py). ``languages`` (default: every language in
-    course.yaml) are built one after the other into exports/ (English) and exports/<tag>/."""
-    from .execute import CELL_TIMEOUT_SECONDS, execute_lesson, for_audience
+    course.yaml) are built one after the other into exports/ (English) and exports/<tag>/. Each build
+    thread reuses one kernel from lesson to lesson, reset before each (builder/execute.py, KernelPool);
+    ``fresh_kernels`` starts a new kernel for every lesson instead."""
+    from .execute import CELL_TIMEOUT_SECONDS, KernelPool, execute_lesson, for_audience
     from .pdf import PdfPrinter, chromium_path
 
     started = time.perf_counter()
@@ -191,8 +194,10 @@ def build(
         log.info("%d lesson runs for %d outputs, %d at once", total, len(todo), min(workers, total))
     timeout = cell_timeout or CELL_TIMEOUT_SECONDS
     printer = PdfPrinter() if pdf and todo else None
+    kernels = None if fresh_kernels else KernelPool()
     with _kernels_without_real_journals(), cache_in(exports / CACHE_FOLDER):
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, total))) as pool:
+        # The kernels stop once the last lesson has run (the executor's threads end first).
+        with kernels or contextlib.nullcontext(), ThreadPoolExecutor(max_workers=max(1, min(workers, total))) as pool:
             running: dict[Future, tuple[Run, float]] = {}
             queue = list(runs)
             done_count = 0
@@ -209,6 +214,7 @@ def build(
                     language=run.jobs[0].language,
                     locale=course.locale,
                     **({"also_for": [job.audience for job in run.jobs]} if run.reruns and len(run.jobs) > 1 else {}),
+                    **({"pool": kernels} if kernels is not None else {}),
                 )
                 running[future] = (run, time.perf_counter())
 
