@@ -290,6 +290,15 @@ def main() -> None:
         changed[lesson.id] = build("exports")[0]
     floor = float(subprocess.run([sys.executable, "-c", FLOOR], capture_output=True, text=True, check=True).stdout)
     dropped = _drop_file_cache()
+
+    def how_it_runs(lesson_id: str) -> str:
+        model = read_lesson(next(lesson.notebook for lesson in course.lessons if lesson.id == lesson_id))
+        if not model.reads_audience:
+            return "one run for its audiences"
+        if model.audience_only_in_expressions:
+            return "its code reads `audience` to show it: one run, those cells again per audience"
+        return "its code keeps a value from `audience`: one run per audience"
+
     kernel_cold = _student_kernel(work / "notebooks")
     kernel_warm = _student_kernel(work / "notebooks")
 
@@ -311,7 +320,7 @@ def main() -> None:
         f"| speed-up, naive / cold | {naive_times['total'] / cold:.1f}x |",
         f"| no-change rebuild | {nochange:.2f} s |",
         *(
-            f"| one lesson changed: {lesson_id} ({'one run for its audiences' if lesson_id == shared.id else 'one run per audience'}) | {seconds:.1f} s |"
+            f"| one lesson changed: {lesson_id} ({how_it_runs(lesson_id)}) | {seconds:.1f} s |"
             for lesson_id, seconds in changed.items()
         ),
         f"| floor: one empty notebook executed | {floor:.2f} s |",

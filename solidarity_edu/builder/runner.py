@@ -289,6 +289,7 @@ def build(
         root = language_root(exports, tag)
         with speaking(tag):
             if pdf:
+                log.info("joining the packs%s", "" if tag == ENGLISH else f" ({tag})")
                 make_packs(courses[tag], root, paper)
             failed = {
                 name.removeprefix(f"{tag}/") for name in report.failed if tag == ENGLISH or name.startswith(f"{tag}/")

@@ -96,3 +96,15 @@ def test_node_ids_from_two_runs_become_the_same_bytes():
     assert "/ID (node00000001)>> <</S /TD /A [<</Headers [(node00000001)]" in fixed
     assert "11 0 obj <</S /TH /ID (node00000001)" in fixed
     assert "/Limits [(node00000001) (node00000002)]\n/Names [(node00000001) 11 0 R (node00000002) 12 0 R]" in fixed
+
+
+def test_no_pdf_links_to_a_file_on_the_machine_that_built_it(real_exports):
+    """A link to another export (the guide's glossary terms) would be an absolute file:// address in
+    the PDF: broken on every other computer. Links inside the document stay (the guide's contents)."""
+    pdfs = sorted(real_exports.rglob("*.pdf"))
+    assert len(pdfs) >= 90
+    for path in pdfs:
+        data = path.read_bytes()
+        assert b"/URI (file:" not in data, f"{path} links to a file on the build machine"
+    guide = (real_exports / "01-exclusion/high-school/guide.pdf").read_bytes()
+    assert b"/S /GoTo" in guide or b"/Dest" in guide, "the guide lost its links within the document"
