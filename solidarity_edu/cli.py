@@ -274,17 +274,16 @@ def _cmd_translate_status(args: argparse.Namespace) -> int:
 
 def _cmd_translate_check(args: argparse.Namespace) -> int:
     from .translate.catalogs import catalog_dir, languages
-    from .translate.checks import catalog_problems, load_terms
+    from .translate.checks import catalog_problems, language_terms
 
     wanted = [args.language] if args.language else languages(args.locale)
     problems = []
     for language in wanted:
         folder = catalog_dir(args.locale, language)
-        terms_file = folder.parent / "terms.yaml"
-        terms = load_terms(terms_file) if terms_file.exists() else []
+        terms = language_terms(args.locale, folder.parent.name)
         for path in sorted(folder.glob("*.po")):
             problems.extend(catalog_problems(path, terms))
-    return _report(problems, "every translated string keeps its numbers, links, marks and agreed terms")
+    return _report(problems, "every translated string keeps its numbers, links, marks, agreed terms and people's names")
 
 
 def parser() -> argparse.ArgumentParser:

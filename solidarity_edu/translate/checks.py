@@ -111,6 +111,9 @@ def _terms_used(english: str, terms: Iterable[Term]) -> list[Term]:
     return list(used.values())
 
 
+NAME_NOTE = "a person's name stays as written; add your community's form after it if you like"
+
+
 def _digits(text: str) -> Counter:
     return Counter(re.sub(r"\D", "", m) for m in _NUMBER.findall(text))
 
@@ -158,7 +161,9 @@ def unit_problems(english: str, translated: str, terms: Iterable[Term] = ()) -> 
         if len(left) >= 3:
             problems.append(f"English words left in the translation: {', '.join(left)}")
     for term in _terms_used(english, terms):
-        if term.rendering.lower() not in translated.lower():
+        if term.note == NAME_NOTE and term.rendering not in translated:
+            problems.append(f"the name {term.english!r} must stay as written ({NAME_NOTE})")
+        elif term.rendering.lower() not in translated.lower():
             note = f" ({term.note})" if term.note else ""
             problems.append(f"{term.english!r} must be rendered {term.rendering!r}{note}")
     return problems
@@ -186,6 +191,30 @@ def load_terms(path: Path) -> list[Term]:
             )
         terms.append(Term(str(entry["en"]), str(entry["rendering"]), str(entry.get("note") or "")))
     return terms
+
+
+def load_names(path: Path) -> list[Term]:
+    """People's names (locale/names.yaml, a YAML list of strings), as terms each rendered as itself."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except OSError as err:
+        raise TranslationError(f"{path}: cannot read the list of names ({err.strerror})") from err
+    except yaml.YAMLError as err:
+        raise TranslationError(f"{path}: not valid YAML ({err})") from err
+    if not isinstance(raw, list) or not all(isinstance(name, str) and name.strip() for name in raw):
+        raise TranslationError(f"{path}: the list of names must be a YAML list of names, one per line ('- Name')")
+    return [Term(name.strip(), name.strip(), NAME_NOTE) for name in raw]
+
+
+def language_terms(locale: Path, folder_name: str) -> list[Term]:
+    """What every translated string of one language must keep: its terminology list
+    (locale/<lang>/terms.yaml) and the people's names shared by every language (locale/names.yaml)."""
+    terms_path = locale / folder_name / "terms.yaml"
+    names_path = locale / "names.yaml"
+    terms = load_terms(terms_path) if terms_path.is_file() else []
+    listed = {term.english for term in terms}
+    names = [name for name in load_names(names_path) if name.english not in listed] if names_path.is_file() else []
+    return terms + names
 
 
 def catalog_problems(path: Path, terms: Iterable[Term] = ()) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..course import Course
 from ..lesson import Problem
 from .catalogs import catalog_dir, course_units, read_catalog
-from .checks import catalog_problems, load_terms
+from .checks import catalog_problems, language_terms
 from .units import TranslationError
 
 
@@ -27,8 +27,7 @@ def completeness_problems(course: Course, data_dir: Path = Path("data")) -> list
     problems: list[Problem] = []
     for language in complete:
         folder = catalog_dir(course.locale, language.tag)
-        terms_path = course.locale / folder.parent.name / "terms.yaml"
-        terms = load_terms(terms_path) if terms_path.is_file() else []
+        terms = language_terms(course.locale, folder.parent.name)
         fix = (
             f"run `solidarity-edu translate update --language {language.tag}` and translate them, or set "
             f"complete: false for {language.tag} in course.yaml until they are"

@@ -153,3 +153,44 @@ def test_a_court_case_or_cited_work_in_italics_stays_as_written():
     assert any("*Korematsu v. United States*" in p for p in unit_problems(english, dropped))
     # an emphasised ordinary word may be translated
     assert unit_problems("This is *Risk*, not fate.", "Đây là *rủi ro*, không phải số phận.") == []
+
+
+def test_a_persons_name_stays_as_written_in_every_translation(tmp_path):
+    from solidarity_edu.translate.checks import language_terms
+
+    (tmp_path / "names.yaml").write_text("- Wong Kim Ark\n- Fred Korematsu\n", encoding="utf-8")
+    (tmp_path / "zh_Hant").mkdir()
+    terms = language_terms(tmp_path, "zh_Hant")
+    english = "Wong Kim Ark won in 1898."
+    assert unit_problems(english, "黃金德（Wong Kim Ark）在 1898 年勝訴。", terms) == []
+    problems = unit_problems(english, "黃金德在 1898 年勝訴。", terms)
+    assert problems == [
+        "the name 'Wong Kim Ark' must stay as written "
+        "(a person's name stays as written; add your community's form after it if you like)"
+    ]
+    assert unit_problems("Fred Korematsu's case.", "Vụ án của Fred Korematsu.", terms) == []
+
+
+def test_the_list_of_names_is_a_list_and_every_name_is_in_the_course():
+    """locale/names.yaml loads, and each name appears in the English the course gives translators
+    (a name left behind by an edited lesson would check nothing)."""
+    import polib
+
+    from solidarity_edu.translate.checks import load_names
+
+    root = Path(__file__).resolve().parents[2] / "locale"
+    names = load_names(root / "names.yaml")
+    assert len(names) >= 60
+    english = "\n".join(
+        entry.msgid for pot in sorted((root / "templates").glob("*.pot")) for entry in polib.pofile(pot)
+    )
+    assert [name.english for name in names if name.english not in english] == []
+
+
+def test_a_broken_list_of_names_says_how_to_fix_it(tmp_path):
+    from solidarity_edu.translate.checks import load_names
+
+    path = tmp_path / "names.yaml"
+    path.write_text("Wong Kim Ark: a person\n", encoding="utf-8")
+    with pytest.raises(TranslationError, match=r"names\.yaml: the list of names must be a YAML list"):
+        load_names(path)
