@@ -171,8 +171,9 @@ class PdfPrinter:
 
     Each thread has its own Chromium (Playwright's sync API belongs to the thread that started it) and
     takes the next page from one queue. Chromium starts when the printer starts, so its start-up
-    overlaps the first kernels. One Chromium printing one page at a time was the longest part of a
-    cold build (about 0.35 s a page, a hundred pages), with a core often idle; two print side by side.
+    overlaps the first kernels. Printing is the largest part of a build's work (about 0.3 s of Chromium
+    a page, a hundred pages); a machine with cores to spare prints on more than one
+    (``printer_threads``).
     ``close()`` waits for the queue and re-raises the first error.
     """
 
@@ -210,6 +211,18 @@ class PdfPrinter:
     def submit(self, html_path: Path, pdf_path: Path) -> None:
         self._queue.put((html_path, pdf_path))
 
+    def finish_faster(self) -> None:
+        """Called when every lesson has run and the cores are free: when pages are still waiting, start
+        more Chromiums (up to one per spare core, at most two more) to print the rest side by side."""
+        import threading
+
+        spare = min(2, max(0, (os.cpu_count() or 1) - len(self._threads)))
+        waiting = self._queue.qsize()
+        for i in range(min(spare, waiting // FINISH_FASTER_PAGES)):
+            thread = threading.Thread(target=self._run, name=f"pdf-printer-extra-{i}", daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
     def seconds_by_folder(self, root: Path) -> dict[str, float]:
         """Seconds spent printing, summed per folder below ``root`` ('lesson/audience')."""
         totals: dict[str, float] = {}
@@ -229,6 +242,12 @@ class PdfPrinter:
             raise BuildError(f"Chromium could not print the PDFs: {self._error}") from self._error
 
 
+# A Chromium takes about half a second to start: worth it only with this many pages per extra one.
+FINISH_FASTER_PAGES = 4
+
+
 def printer_threads() -> int:
-    """How many Chromiums print at once: two, or one on a one-core machine (each costs about 150 MB)."""
-    return 2 if (os.cpu_count() or 1) >= 2 else 1
+    """How many Chromiums print at once: one per two cores, since the kernels need the others. (On this
+    project's two-core machine a second Chromium made a cold build no faster and a one-lesson rebuild
+    slower: bench/, 2026-12-07.)"""
+    return max(1, (os.cpu_count() or 1) // 2)

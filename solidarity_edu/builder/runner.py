@@ -274,6 +274,7 @@ def build(
                 printer.submit(html, pdf_path)
         if printer is not None:
             log.info("finishing the PDFs")
+            printer.finish_faster()
             try:
                 printer.close()
             except BuildError:
