@@ -34,7 +34,7 @@ def test_one_changed_lesson_reruns_alone_and_force_reruns_all(tmp_path):
     nbformat.write(nb, notebook)
     result = run_build(course, exports, "--no-pdf")
     assert result.returncode == 0, result.stderr
-    assert "running  02-beta/high-school" in result.stderr
+    assert "running  02-beta (high-school, community: one run)" in result.stderr
     assert "running  01-alpha" not in result.stderr
     assert "A new sentence." in (exports / "02-beta/community/reading.html").read_text()
     forced = run_build(course, exports, "--no-pdf", "--force")

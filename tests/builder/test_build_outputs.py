@@ -148,7 +148,9 @@ def test_index_links_every_output(fixture_build):
 def test_progress_names_each_lesson(fixture_build):
     _, _, result = fixture_build
     for job in ("01-alpha/high-school", "02-beta/community"):
-        assert f"running  {job}" in result.stderr and f"exported {job}" in result.stderr
+        lesson = job.split("/")[0]
+        assert f"running  {lesson} (high-school, community: one run)" in result.stderr
+        assert f"exported {job}" in result.stderr
 
 
 def test_no_change_rebuild_runs_nothing(fixture_build):
