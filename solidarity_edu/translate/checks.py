@@ -169,15 +169,21 @@ def unit_problems(english: str, translated: str, terms: Iterable[Term] = ()) -> 
     return problems
 
 
+def _yaml_file(path: Path, what: str) -> object:
+    """The YAML in ``path`` (an empty list when the file is empty); TranslationError naming the file and
+    ``what`` it holds when it cannot be read."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except OSError as err:
+        raise TranslationError(f"{path}: cannot read {what} ({err.strerror})") from err
+    except yaml.YAMLError as err:
+        raise TranslationError(f"{path}: not valid YAML ({err})") from err
+
+
 def load_terms(path: Path) -> list[Term]:
     """The terminology list of one language: a YAML list of ``{en, rendering, note, sources}``
     (``sources``: the pages where the community's own usage of the rendering was read)."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except OSError as err:
-        raise TranslationError(f"{path}: cannot read the terminology list ({err.strerror})") from err
-    except yaml.YAMLError as err:
-        raise TranslationError(f"{path}: not valid YAML ({err})") from err
+    raw = _yaml_file(path, "the terminology list")
     if not isinstance(raw, list):
         raise TranslationError(f"{path}: the terminology list must be a YAML list of entries with en and rendering")
     terms = []
@@ -195,12 +201,7 @@ def load_terms(path: Path) -> list[Term]:
 
 def load_names(path: Path) -> list[Term]:
     """People's names (locale/names.yaml, a YAML list of strings), as terms each rendered as itself."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except OSError as err:
-        raise TranslationError(f"{path}: cannot read the list of names ({err.strerror})") from err
-    except yaml.YAMLError as err:
-        raise TranslationError(f"{path}: not valid YAML ({err})") from err
+    raw = _yaml_file(path, "the list of names")
     if not isinstance(raw, list) or not all(isinstance(name, str) and name.strip() for name in raw):
         raise TranslationError(f"{path}: the list of names must be a YAML list of names, one per line ('- Name')")
     return [Term(name.strip(), name.strip(), NAME_NOTE) for name in raw]

@@ -13,31 +13,28 @@ from solidarity_edu.builder.plan import plan
 from solidarity_edu.course import load_course
 
 
-def _audience_free(number: str) -> list:
-    """A fixture lesson whose code never reads ``audience`` (its chart call names the audience)."""
+def _with_chart_cell(number: str, source: str) -> list:
+    """A fixture lesson whose ``course_map(audience)`` cell is ``source`` instead."""
     cells = lesson_cells(number)
     for cell in cells:
         if cell.cell_type == "code" and cell.source == "course_map(audience)":
-            cell.source = 'course_map("community")'
+            cell.source = source
     return cells
+
+
+def _audience_free(number: str) -> list:
+    """A fixture lesson whose code never reads ``audience`` (its chart call names the audience)."""
+    return _with_chart_cell(number, 'course_map("community")')
 
 
 def _shows_audience(number: str) -> list:
     """A fixture lesson that reads ``audience`` only in expressions: it prints it."""
-    cells = lesson_cells(number)
-    for cell in cells:
-        if cell.cell_type == "code" and cell.source == "course_map(audience)":
-            cell.source = 'print("This copy is for", audience)\ncourse_map(audience)'
-    return cells
+    return _with_chart_cell(number, 'print("This copy is for", audience)\ncourse_map(audience)')
 
 
 def _keeps_audience(number: str) -> list:
     """A fixture lesson that gives a name a value from ``audience``, which later cells could read."""
-    cells = lesson_cells(number)
-    for cell in cells:
-        if cell.cell_type == "code" and cell.source == "course_map(audience)":
-            cell.source = 'label = audience.upper()\nprint("Made for", label)'
-    return cells
+    return _with_chart_cell(number, 'label = audience.upper()\nprint("Made for", label)')
 
 
 def _course(tmp_path):
@@ -123,10 +120,7 @@ def test_one_shared_run_makes_the_same_bytes_as_one_run_per_audience(tmp_path, m
 
 
 def test_a_failing_audience_cell_fails_only_that_audience_and_names_it(tmp_path):
-    cells = lesson_cells("01")
-    for cell in cells:
-        if cell.cell_type == "code" and cell.source == "course_map(audience)":
-            cell.source = 'print({"high-school": "ok"}[audience])'
+    cells = _with_chart_cell("01", 'print({"high-school": "ok"}[audience])')
     course_path = make_course(tmp_path / "course", {"01-alpha": cells})
     exports = tmp_path / "exports"
     report = runner.build(course_path, exports, tmp_path / "course" / "data", pdf=False, workers=1)
