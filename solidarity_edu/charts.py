@@ -93,12 +93,15 @@ def bar_chart(
 
 
 def course_map(audience: str = "high-school") -> alt.Chart:
-    """The lessons of the course and how long each takes for ``audience`` (from course.yaml)."""
+    """The lessons of the course and how long each takes for ``audience`` (from course.yaml), with the
+    lessons' titles and the audience's name in the learner's language (the course catalog)."""
     from .course import load_course
+    from .i18n import current_language
     from .lesson import lesson_key
     from .paths import course_file
+    from .translate.course import course_in
 
-    course = load_course(course_file())
+    course = course_in(load_course(course_file()), current_language())
     rows = [
         {"lesson": f"{lesson_key(lesson.id)}. {lesson.title}", "minutes": lesson.duration_minutes.get(audience)}
         for lesson in course.lessons

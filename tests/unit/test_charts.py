@@ -19,6 +19,22 @@ def test_course_map_has_description_and_renders_offline_for_jupyterlab(root, mon
     assert "http" not in str(bundle[VEGA_LITE_MIME].get("data", ""))  # data inline, nothing fetched
 
 
+def test_course_map_speaks_the_learners_language(root, monkeypatch):
+    """A Vietnamese deck's course map shows the lessons' Vietnamese titles (locale/vi course.po)."""
+    from solidarity_edu import i18n
+
+    monkeypatch.setenv("SOLIDARITY_EDU_ROOT", str(root))
+    try:
+        i18n.use_language("vi")
+        spec = str(charts.course_map("community").to_dict())
+    finally:
+        i18n.use_language(None)
+    assert "01. Loại trừ: đóng sập cánh cửa, và đứng lên đấu tranh" in spec
+    assert "Nhóm học tập cộng đồng" in spec
+    assert "Exclusion: shutting the door" not in spec
+    assert "Exclusion: shutting the door" in str(charts.course_map("community").to_dict())
+
+
 def test_bar_chart_requires_description_and_writes_values_as_text():
     frame = pd.DataFrame({"k": ["a", "b"], "v": [1, 2]})
     with pytest.raises(ValueError, match="description"):
