@@ -123,12 +123,7 @@ def _engine():
 
         def papermill_execute_cells(self):
             if self.reset_to is not None:
-                reset = nbformat.v4.new_code_cell(_RESET.format(folder=self.reset_to))
-                first = self.nb.cells[0]
-                try:
-                    self.execute_cell(reset, 0, store_history=False)
-                finally:
-                    self.nb.cells[0] = first
+                run_aside(self, nbformat.v4.new_code_cell(_RESET.format(folder=self.reset_to)), 0)
             super().papermill_execute_cells()
             if self.rerun_for and not self.cell_failed:
                 self.nb.metadata[RERUN_KEY] = rerun_audience_cells(self, self.rerun_for, self.rerun_ids)
@@ -303,6 +298,17 @@ def lesson_in(source: nbformat.NotebookNode, notebook: Path, language: str, loca
     return lesson_from_catalog(source, notebook.stem, language, locale)
 
 
+def run_aside(client: Any, cell: nbformat.NotebookNode, index: int) -> None:
+    """Run ``cell`` in ``client``'s kernel (outputs go into ``cell``, nothing into the history) without
+    leaving it in the notebook: nbclient puts the cell it ran at ``index``, so the run's own cell is put
+    back. ``index`` is what error messages name."""
+    own = client.nb.cells[index]
+    try:
+        client.execute_cell(cell, index, store_history=False)
+    finally:
+        client.nb.cells[index] = own
+
+
 def rerun_audience_cells(client: Any, audiences: Sequence[str], cell_ids: frozenset[str]) -> dict:
     """Run the cells ``cell_ids`` again in ``client``'s kernel once per audience, after setting
     ``audience``; return ``{audience: {"outputs": {cell id: outputs}, "error": None or what failed}}``.
@@ -321,21 +327,11 @@ def rerun_audience_cells(client: Any, audiences: Sequence[str], cell_ids: frozen
             continue
         outputs: dict[str, list] = {}
         error, index = None, None
-        setter = nbformat.v4.new_code_cell(f"audience = {audience!r}")
-        first = client.nb.cells[0]
         try:
-            # nbclient puts the cell it ran back into the notebook at the index given: put the run's own
-            # cells back each time.
-            try:
-                client.execute_cell(setter, 0, store_history=False)
-            finally:
-                client.nb.cells[0] = first
+            run_aside(client, nbformat.v4.new_code_cell(f"audience = {audience!r}"), 0)
             for index, cell in cells:
                 again = copy.deepcopy(cell)
-                try:
-                    client.execute_cell(again, index, store_history=False)
-                finally:
-                    client.nb.cells[index] = cell
+                run_aside(client, again, index)
                 for output in again.outputs:
                     if "execution_count" in output:
                         output["execution_count"] = cell.get("execution_count")

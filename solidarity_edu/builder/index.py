@@ -13,12 +13,13 @@ from pathlib import Path
 
 from .. import __version__
 from ..course import Course
+from ..errors import BuildError
 from ..i18n import N_, tr
 from ..lesson import lesson_key
 from ..standards import lesson_standards
 from ..templating import render, safe
 from . import assets
-from .packs import pack_links
+from .packs import pack_links, pdf_pages
 from .screenshots import KINDS as _SHOT_KINDS
 from .screenshots import png_size, screenshot_path
 
@@ -170,16 +171,13 @@ def json_ld(course: Course) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False).replace("</", "<\\/")
 
 
-def pdf_pages(path: Path) -> int | None:
-    """How many pages the PDF at ``path`` has (None when it cannot be read): the index says it beside
-    each handout, since a translated handout may run a page longer than the English one."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
+def _handout_pages(path: Path) -> int | None:
+    """How many pages a handout has, said beside it (a translated handout may run a page longer than
+    the English one); None, with a warning, when the PDF cannot be read."""
     try:
-        return len(PdfReader(path).pages)
-    except (OSError, PdfReadError) as err:
-        log.warning("%s: could not count its pages (%s)", path, err)
+        return pdf_pages(path)
+    except BuildError as err:
+        log.warning("%s", err)
         return None
 
 
@@ -202,7 +200,7 @@ def index_html(
                 rel = f"{lesson.id}/{audience}/{name}"
                 built = f"{lesson.id}/{audience}" not in failed and (exports / rel).is_file()
                 shown = tr(note) if note else ""
-                pages = pdf_pages(exports / rel) if built and name == "worksheet.pdf" else None
+                pages = _handout_pages(exports / rel) if built and name == "worksheet.pdf" else None
                 if pages:
                     shown = tr("{note}; pages: {pages}").format(note=shown, pages=pages)
                 links.append(

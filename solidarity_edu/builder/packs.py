@@ -41,10 +41,20 @@ class PackPart:
     blank_after: bool
 
 
-def pack_parts(course: Course, exports: Path, audience: str, lesson_pdf: str) -> list[PackPart]:
-    """The lessons (in course order) whose ``lesson_pdf`` was built for ``audience``."""
+def pdf_pages(path: Path) -> int:
+    """How many pages the PDF at ``path`` has (pikepdf). Raises BuildError naming the file when it
+    cannot be read (print it again: ``solidarity-edu build --force``)."""
     import pikepdf
 
+    try:
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except (OSError, pikepdf.PdfError) as err:
+        raise BuildError(f"{path}: cannot count its pages ({err}); build again with --force to print it anew") from err
+
+
+def pack_parts(course: Course, exports: Path, audience: str, lesson_pdf: str) -> list[PackPart]:
+    """The lessons (in course order) whose ``lesson_pdf`` was built for ``audience``."""
     parts = []
     missing = []
     for lesson in course.lessons:
@@ -54,8 +64,7 @@ def pack_parts(course: Course, exports: Path, audience: str, lesson_pdf: str) ->
         if not path.is_file():
             missing.append(lesson.id)
             continue
-        with pikepdf.open(path) as pdf:
-            pages = len(pdf.pages)
+        pages = pdf_pages(path)
         parts.append(PackPart(lesson.id, path, pages, blank_after=pages % 2 == 1))
     if missing and parts:
         log.warning(

@@ -213,8 +213,8 @@ def build(
                     cell_timeout=timeout,
                     language=run.jobs[0].language,
                     locale=course.locale,
-                    **({"also_for": [job.audience for job in run.jobs]} if run.reruns and len(run.jobs) > 1 else {}),
-                    **({"pool": kernels} if kernels is not None else {}),
+                    also_for=[job.audience for job in run.jobs] if run.reruns and len(run.jobs) > 1 else [],
+                    pool=kernels,
                 )
                 running[future] = (run, time.perf_counter())
 
