@@ -248,6 +248,10 @@ def execute_lesson(
                 raise
             if pool is not None and any(r["error"] for r in executed.metadata.get(RERUN_KEY, {}).values()):
                 pool.discard()
+            if "papermill" in executed.metadata:
+                # papermill writes the whole notebook here when it is handed one instead of a path
+                # (40 kB a lesson, copied by every export step); the path is what the field means.
+                executed.metadata.papermill["input_path"] = str(notebook)
             return executed
         except _KernelDidNotStart as err:
             reason = str(err)

@@ -1,7 +1,10 @@
 """Export one executed lesson (one audience) to every format: slides, handout (worksheet), reader, guide,
 student notebook.
 
-Every format is derived from the same executed notebook; nothing is executed again here.
+Every format is derived from the same executed notebook; nothing is executed again here. The handout
+is the exception that proves the rule: it is designed from the lesson model alone (parts, prompts,
+vocabulary, sources), never from a cell's output, so the build writes it from the lesson's source before
+the kernel runs (``write_handout``) and Chromium prints it while the lesson executes.
 """
 
 from __future__ import annotations
@@ -200,9 +203,23 @@ def worksheet_html(model: LessonModel, ctx: LessonContext) -> str:
     return handout_html(model, _resources(ctx, "worksheet")["se"], ctx.audience, audiences)
 
 
-def export_all(executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Path) -> list[Path]:
+def write_handout(model: LessonModel, ctx: LessonContext, out_dir: Path) -> Path:
+    """Write worksheet.html (the handout) into ``out_dir`` from the lesson ``model``, whether or not the
+    lesson has run (the handout reads no outputs), and check it for screen-only words. Returns its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "worksheet.html"
+    html = worksheet_html(model, ctx)
+    check_paper_text(html, path)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def export_all(
+    executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Path, handout_written: bool = False
+) -> list[Path]:
     """Write slides.html, worksheet.html (the handout), reading.html (the reader), guide.html,
-    student.ipynb and sources.json into ``out_dir``.
+    student.ipynb and sources.json into ``out_dir``. With ``handout_written``, worksheet.html is already
+    there (``write_handout``, before the lesson ran) and is left alone: Chromium may be printing it.
 
     The ``sources`` cell becomes the full list in the guide and short citations everywhere a student
     looks; sources.json holds the same works as CSL JSON. Printed student pages (handout, reader) are
@@ -210,21 +227,20 @@ def export_all(executed: nbformat.NotebookNode, ctx: LessonContext, out_dir: Pat
     out_dir.mkdir(parents=True, exist_ok=True)
     model = LessonModel.from_notebook(executed, ctx.lesson_id + ".ipynb")
     deck = DeckPlan(model, ctx.audience)  # before the parts cell becomes a table
-    worksheet = worksheet_html(model, ctx)
     executed = expand_parts(executed, ctx.audience, ctx.audience_label, ctx.duration)
     for_students = expand_sources(executed, full=False)
     slides = slides_html(for_students, ctx, deck)
     files = {
         "slides.html": slides,
-        "worksheet.html": worksheet,
         "reading.html": page_html(expand_sources(executed, full=False, numbered=True), ctx, "reading"),
         "guide.html": guide_html(executed, ctx, model, slides),
         "student.ipynb": student_notebook(for_students, ctx),
         "sources.json": csl_json(LessonModel.from_notebook(executed), ctx.lesson_id),
     }
     for name in PRINTED_FOR_STUDENTS:
-        check_paper_text(files[name], out_dir / name)
-    written = []
+        if name in files:
+            check_paper_text(files[name], out_dir / name)
+    written = [out_dir / "worksheet.html" if handout_written else write_handout(model, ctx, out_dir)]
     for name, text in files.items():
         path = out_dir / name
         path.write_text(text, encoding="utf-8")

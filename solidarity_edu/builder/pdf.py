@@ -4,10 +4,17 @@ Why Chromium and not WeasyPrint: the tests already need a real browser, Chromium
 exactly as teachers see it on screen (same fonts, same SVG charts), and one browser process prints
 every page of a build in a fraction of a second each. PDFs are made reproducible by fixing the dates
 Chromium stamps into them.
+
+Because they repeat, a page that has not changed need not be printed again: with a ``record`` (the build
+keeps it in exports/.cache/printed.json) the printer notes the page each PDF was printed from, and keeps
+a PDF whose page, Chromium and printing code are all the same as last time. A teacher's typo fix in a
+reading passage reprints the reader and the guide, not the handout.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -139,7 +146,73 @@ def _sorted_leaf(leaf: re.Match) -> bytes:
     return text.replace(names, lead + b" ".join(entries) + trail, 1)
 
 
-def _print_one(page, html_path: Path, pdf_path: Path) -> None:
+def _recipe() -> bytes:
+    """What a PDF depends on besides its page: this file (print options, the byte fixes), the Chromium
+    binary and the fixed date."""
+    chromium = Path(chromium_path()).resolve()
+    stat = chromium.stat()
+    return b"\0".join(
+        [
+            Path(__file__).read_bytes(),
+            str(chromium).encode(),
+            str((stat.st_size, stat.st_mtime_ns)).encode(),
+            fixed_pdf_date(),
+        ]
+    )
+
+
+class PrintRecord:
+    """Which page each PDF below ``root`` was printed from, kept in a JSON file between builds.
+
+    An entry names the PDF by its path below ``root`` and holds two digests: of the page with the recipe
+    (``_recipe``), and of the PDF written. ``unchanged`` holds only when both still match, so a PDF
+    edited or replaced by hand is printed again. The file is written whole at the end of a build, under
+    another name first, so an interrupted build leaves the old record or the new one; two builds of the
+    same course write the same record.
+    """
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self._root = root.resolve()
+        self._recipe = hashlib.sha256(_recipe()).digest()
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = {}  # no record yet, or a damaged one: every page is printed
+        self._entries: dict[str, list] = entries if isinstance(entries, dict) else {}
+
+    def _key(self, pdf_path: Path) -> str:
+        full = pdf_path.resolve()
+        return full.relative_to(self._root).as_posix() if full.is_relative_to(self._root) else str(full)
+
+    def digest(self, html_path: Path) -> str:
+        """The digest of a page and the recipe it would be printed with."""
+        return hashlib.sha256(self._recipe + html_path.read_bytes()).hexdigest()
+
+    def unchanged(self, pdf_path: Path, digest: str) -> bool:
+        """True when ``pdf_path`` was printed from the page of this ``digest`` and is still as printed."""
+        entry = self._entries.get(self._key(pdf_path))
+        if not entry or entry[0] != digest:
+            return False
+        try:
+            return hashlib.sha256(pdf_path.read_bytes()).hexdigest() == entry[1]
+        except OSError:
+            return False
+
+    def printed(self, pdf_path: Path, digest: str, pdf: bytes) -> None:
+        self._entries[self._key(pdf_path)] = [digest, hashlib.sha256(pdf).hexdigest()]
+
+    def forget(self, pdf_path: Path) -> None:
+        self._entries.pop(self._key(pdf_path), None)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.write_text(json.dumps(self._entries, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+        partial.replace(self.path)
+
+
+def _print_one(page, html_path: Path) -> bytes:
     try:
         page.goto(html_path.resolve().as_uri(), wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
@@ -155,7 +228,7 @@ def _print_one(page, html_path: Path, pdf_path: Path) -> None:
         )
     except Exception as err:
         raise BuildError(f"{html_path}: Chromium could not print it to PDF: {err}") from err
-    pdf_path.write_bytes(_fix_dates(pdf))
+    return _fix_dates(pdf)
 
 
 def print_pdfs(pages: Iterable[tuple[Path, Path]]) -> None:
@@ -174,17 +247,26 @@ class PdfPrinter:
     overlaps the first kernels. Printing is the largest part of a build's work (about 0.3 s of Chromium
     a page, a hundred pages); a machine with cores to spare prints on more than one
     (``printer_threads``).
-    ``close()`` waits for the queue and re-raises the first error.
+    ``close()`` waits for the queue and re-raises the first error. ``withdraw`` takes back a page whose
+    lesson failed after it was handed in: its PDF is never written, or is deleted if it already was.
+
+    With a ``record`` (a PrintRecord), a page whose PDF is unchanged is not printed again (``kept``
+    counts them) unless ``reprint`` is set; every PDF printed is noted in the record, saved by ``close()``.
     """
 
     _STOP = None
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, record: PrintRecord | None = None, reprint: bool = False) -> None:
         import queue
         import threading
 
+        self._record = record
+        self._reprint = reprint
+        self.kept = 0  # pages whose PDF was kept, unchanged
         self._queue: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
+        self._withdrawn: set[Path] = set()
+        self._write_lock = threading.Lock()
         self.seconds: dict[Path, float] = {}  # pdf path -> seconds Chromium took to print it
         count = threads or printer_threads()
         self._threads = [threading.Thread(target=self._run, name=f"pdf-printer-{i}", daemon=True) for i in range(count)]
@@ -198,9 +280,15 @@ class PdfPrinter:
                 context.route(re.compile(r"^(?!file:|data:|about:).*"), lambda route: route.abort("blockedbyclient"))
                 page = context.new_page()
                 while (item := self._queue.get()) is not self._STOP:
+                    html_path, pdf_path, digest = item
                     started = time.perf_counter()
-                    _print_one(page, *item)
-                    self.seconds[item[1]] = time.perf_counter() - started
+                    pdf = _print_one(page, html_path)
+                    with self._write_lock:
+                        if pdf_path not in self._withdrawn:
+                            pdf_path.write_bytes(pdf)
+                            self.seconds[pdf_path] = time.perf_counter() - started
+                            if self._record is not None:
+                                self._record.printed(pdf_path, digest, pdf)
                 context.close()
         except BaseException as err:  # reported by close()
             if self._error is None:
@@ -209,11 +297,31 @@ class PdfPrinter:
                 pass
 
     def submit(self, html_path: Path, pdf_path: Path) -> None:
-        self._queue.put((html_path, pdf_path))
+        """Print ``html_path`` to ``pdf_path`` (at once, if the PDF printed from this page is still there)."""
+        digest = ""
+        with self._write_lock:
+            self._withdrawn.discard(pdf_path)
+            if self._record is not None:
+                digest = self._record.digest(html_path)
+                if not self._reprint and self._record.unchanged(pdf_path, digest):
+                    self.kept += 1
+                    return
+                self._record.forget(pdf_path)
+        self._queue.put((html_path, pdf_path, digest))
+
+    def withdraw(self, pdf_path: Path) -> None:
+        """Never write ``pdf_path`` from a page handed in earlier; delete it if it is written already."""
+        with self._write_lock:
+            self._withdrawn.add(pdf_path)
+            pdf_path.unlink(missing_ok=True)
+            if self._record is not None:
+                self._record.forget(pdf_path)
 
     def finish_faster(self) -> None:
         """Called when every lesson has run and the cores are free: when pages are still waiting, start
-        more Chromiums (up to one per spare core, at most two more) to print the rest side by side."""
+        more Chromiums (up to one per spare core, at most two more) to print the rest side by side.
+        (Starting them earlier, while the last lesson runs, made a one-lesson rebuild slower on two
+        cores: their start-up took the kernel's core. Tried 2026-12-07.)"""
         import threading
 
         spare = min(2, max(0, (os.cpu_count() or 1) - len(self._threads)))
@@ -236,6 +344,8 @@ class PdfPrinter:
             self._queue.put(self._STOP)
         for thread in self._threads:
             thread.join()
+        if self._record is not None:
+            self._record.save()
         if self._error is not None:
             if isinstance(self._error, BuildError):
                 raise self._error

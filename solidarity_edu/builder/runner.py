@@ -23,7 +23,7 @@ from ..standards import lesson_standards
 from ..translate.course import course_in
 from .cache import cache_in
 from .course_plan import write_course_pages
-from .export import LessonContext, export_all
+from .export import LessonContext, export_all, write_handout
 from .handout import DEFAULT_PAPER, PAPER_SIZES
 from .index import index_html
 from .jobs import default_jobs
@@ -34,6 +34,8 @@ log = logging.getLogger("solidarity_edu.builder")
 
 # Drawn charts and the Vega runtime, kept between builds (see cache.py).
 CACHE_FOLDER = ".cache"
+# In CACHE_FOLDER: the page each PDF was printed from (see pdf.PrintRecord).
+PRINT_RECORD = "printed.json"
 
 
 @dataclass
@@ -66,6 +68,36 @@ def _context(course: Course, job: Job, data_dir: Path, paper: str = DEFAULT_PAPE
         standards=tuple(lesson_standards(job.lesson.standards)),
         data_dir=data_dir,
     )
+
+
+def _write_handouts(run: Run, courses: dict[str, Course], data_dir: Path, paper: str, locale: Path) -> set[str]:
+    """Write the handout of each output set of ``run`` before its lesson runs: the handout is designed
+    from the lesson model, not from outputs (export.write_handout), so it prints while the kernel works.
+    Returns the names of the jobs whose handout is written. A handout that cannot be written is left to
+    export_all, which reports the problem with the rest of that output set."""
+    import nbformat
+
+    from ..lesson import LessonModel
+    from .execute import lesson_in
+
+    written = set()
+    models: dict[str, LessonModel] = {}
+    for job in run.jobs:
+        try:
+            if job.language not in models:
+                if job.language == ENGLISH:
+                    models[job.language] = read_lesson(job.lesson.notebook)
+                else:
+                    source = nbformat.read(job.lesson.notebook, as_version=4)
+                    translated = lesson_in(source, job.lesson.notebook, job.language, locale)
+                    models[job.language] = LessonModel.from_notebook(translated, job.lesson.id + ".ipynb")
+            with speaking(job.language):
+                write_handout(models[job.language], _context(courses[job.language], job, data_dir, paper), job.out_dir)
+        except SolidarityEduError as err:
+            log.debug("%s: handout left for the export: %s", job.name, err)
+            continue
+        written.add(job.name)
+    return written
 
 
 def _remove_outputs(job: Job) -> None:
@@ -163,7 +195,7 @@ def build(
     thread reuses one kernel from lesson to lesson, reset before each (builder/execute.py, KernelPool);
     ``fresh_kernels`` starts a new kernel for every lesson instead."""
     from .execute import CELL_TIMEOUT_SECONDS, KernelPool, execute_lesson, for_audience
-    from .pdf import PdfPrinter, chromium_path
+    from .pdf import PdfPrinter, PrintRecord, chromium_path
 
     started = time.perf_counter()
     if paper not in PAPER_SIZES:
@@ -193,12 +225,18 @@ def build(
     if runs:
         log.info("%d lesson runs for %d outputs, %d at once", total, len(todo), min(workers, total))
     timeout = cell_timeout or CELL_TIMEOUT_SECONDS
-    printer = PdfPrinter() if pdf and todo else None
+
+    def new_printer() -> PdfPrinter:
+        # A page that has not changed since the last build keeps its PDF (pdf.PrintRecord); --force prints all.
+        return PdfPrinter(record=PrintRecord(exports / CACHE_FOLDER / PRINT_RECORD, exports), reprint=force)
+
+    printer = new_printer() if pdf and todo else None
     kernels = None if fresh_kernels else KernelPool()
     with _kernels_without_real_journals(), cache_in(exports / CACHE_FOLDER):
         # The kernels stop once the last lesson has run (the executor's threads end first).
         with kernels or contextlib.nullcontext(), ThreadPoolExecutor(max_workers=max(1, min(workers, total))) as pool:
             running: dict[Future, tuple[Run, float]] = {}
+            early: set[str] = set()  # jobs whose handout was written before their lesson ran
             queue = list(runs)
             done_count = 0
 
@@ -217,6 +255,12 @@ def build(
                     pool=kernels,
                 )
                 running[future] = (run, time.perf_counter())
+                # While the kernel works: the handouts need no outputs, so they are written and printed now.
+                handouts = _write_handouts(run, courses, data_dir, paper, course.locale)
+                early.update(handouts)
+                for job in run.jobs:
+                    if printer is not None and job.name in handouts:
+                        printer.submit(job.out_dir / "worksheet.html", job.out_dir / "worksheet.pdf")
 
             while queue and len(running) < workers:
                 submit()
@@ -240,10 +284,17 @@ def build(
                                 raise error
                             mine = for_audience(executed, job.lesson.id, job.audience)
                             with speaking(job.language):
-                                export_all(mine, _context(courses[job.language], job, data_dir, paper), job.out_dir)
+                                export_all(
+                                    mine,
+                                    _context(courses[job.language], job, data_dir, paper),
+                                    job.out_dir,
+                                    handout_written=job.name in early,
+                                )
                         except SolidarityEduError as err:
                             report.failed[job.name] = str(err)
                             state.pop(job.name, None)
+                            if printer is not None:
+                                printer.withdraw(job.out_dir / "worksheet.pdf")
                             _remove_outputs(job)  # never leave last week's slides looking current
                             log.error("[%d/%d] FAILED   %s", done_count, total, err)
                             continue
@@ -252,7 +303,9 @@ def build(
                             "export": round(time.perf_counter() - t1, 3),
                         }
                         if printer is not None:
-                            for kind in ("worksheet", "reading", "guide"):
+                            for kind in (
+                                ("reading", "guide") if job.name in early else ("worksheet", "reading", "guide")
+                            ):
                                 printer.submit(job.out_dir / f"{kind}.html", job.out_dir / f"{kind}.pdf")
                         state[job.name] = job.key
                         report.built.append(job.name)
@@ -269,11 +322,13 @@ def build(
             ]
         if pdf and course_pages:
             if printer is None:
-                printer = PdfPrinter()
+                printer = new_printer()
             for html, pdf_path in course_pages:
                 printer.submit(html, pdf_path)
         if printer is not None:
             log.info("finishing the PDFs")
+            if printer.kept:
+                log.info("%d PDFs kept: their pages have not changed since they were printed", printer.kept)
             printer.finish_faster()
             try:
                 printer.close()

@@ -24,6 +24,18 @@ def test_failing_cell_names_lesson_audience_cell_and_line_and_spares_others(tmp_
     assert "not built" in (exports / "index.html").read_text()
 
 
+def test_a_failing_lesson_leaves_no_pdf_even_of_the_handout_printed_while_it_ran(tmp_path):
+    """The handout is printed while its lesson runs (it needs no outputs); when the lesson then fails,
+    none of its pages may stay behind looking current, on screen or on paper."""
+    broken = lesson_cells("02", extra_code="undefined_name")
+    course = make_course(tmp_path / "course", {"01-alpha": lesson_cells("01"), "02-broken": broken})
+    exports = tmp_path / "exports"
+    result = run_build(course, exports)
+    assert result.returncode == 1
+    assert (exports / "01-alpha/high-school/worksheet.pdf").is_file()
+    assert sorted(p.name for p in (exports / "02-broken").rglob("*") if p.is_file()) == []
+
+
 def test_unknown_tag_stops_before_anything_runs(tmp_path):
     cells = lesson_cells("01")
     cells[4].metadata["tags"] = ["slidee"]

@@ -74,6 +74,8 @@ def test_a_kernel_that_loses_its_port_is_started_again(tmp_path, monkeypatch, ca
     # The lesson really ran on the third kernel: the course map drew.
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any("application/vnd.vegalite.v5+json" in o.get("data", {}) for o in outputs)
+    # papermill's record names the notebook, not its whole text (it was copied by every export step).
+    assert executed.metadata.papermill.input_path == str(notebook.resolve())
 
 
 def test_a_kernel_that_never_starts_is_one_line_naming_lesson_and_audience(tmp_path, monkeypatch):
