@@ -9,6 +9,9 @@ this machine:
 - a no-change rebuild and two one-lesson-changed rebuilds (a lesson that runs once for all its
   audiences, and 00-welcome, whose code reads the audience and so runs once per audience);
 - the floor (one empty notebook executed: kernel start, run, shutdown);
+- the host's speed at the start and at the end of the run (a fixed pure-Python loop): this machine is
+  a virtual one whose speed moves by half between hours, so a reader can tell a slow host from a
+  slow build;
 - the build's peak memory (whole process tree, kernels included);
 - a student kernel: the lesson's first cell (`from solidarity_edu import *`) and first chart, cold
   (the OS file cache dropped first, where the machine allows it) and warm, with its memory.
@@ -205,6 +208,15 @@ def _course_with_copies(work: Path, copies: int, only: list[str] | None = None) 
     course_file.write_text(yaml.safe_dump(course, sort_keys=False))
 
 
+def host_speed() -> float:
+    """Seconds a fixed pure-Python loop (ten million additions) takes now: the host's speed at this moment."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def _drop_file_cache() -> bool:
     """Empty the OS file cache so the next kernel reads the package from disk (root only)."""
     try:
@@ -272,6 +284,8 @@ def main() -> None:
     print(f"machine: {machine}")
     print(f"course: {len(course.lessons)} lessons, {n} lesson x audience outputs\n", flush=True)
 
+    speed_start = host_speed()
+    print(f"host speed check: {speed_start:.2f} s", flush=True)
     naive_times = naive(work / "notebooks", jobs, work / "naive")
     print(f"naive workflow: {naive_times['total']:.1f} s", flush=True)
     timings_file = work / "timings.json"
@@ -292,6 +306,7 @@ def main() -> None:
         changed[lesson.id] = build("exports")[0]
         print(f"one lesson changed, {lesson.id}: {changed[lesson.id]:.1f} s", flush=True)
     floor = float(subprocess.run([sys.executable, "-c", FLOOR], capture_output=True, text=True, check=True).stdout)
+    speed_end = host_speed()
     dropped = _drop_file_cache()
 
     def how_it_runs(lesson_id: str) -> str:
@@ -327,6 +342,8 @@ def main() -> None:
             for lesson_id, seconds in changed.items()
         ),
         f"| floor: one empty notebook executed | {floor:.2f} s |",
+        f"| host speed check (ten million Python additions), start / end of the run | "
+        f"{speed_start:.2f} s / {speed_end:.2f} s |",
         f"| build cost per lesson x audience / floor | {cold / n / floor:.1f}x |",
         f"| build peak memory (process tree, kernels included) | {peak:.0f} MB |",
         f"| student kernel, {cold_label}: first cell (import) / first chart | "
@@ -369,6 +386,7 @@ def main() -> None:
                 "no_change": nochange,
                 "one_lesson_changed": changed,
                 "floor": floor,
+                "host_speed": {"start": speed_start, "end": speed_end},
                 "peak_mb": peak,
                 "per_lesson": per_lesson,
                 "student_kernel": {"cold": kernel_cold, "warm": kernel_warm, "cache_dropped": dropped},

@@ -89,8 +89,12 @@ class _CellInterrupted(Exception):
         self.index, self.err = index, err
 
 
-def _engine():
-    """papermill's nbclient engine, with a client that knows which cell it is running."""
+def load_engine() -> None:
+    """Import papermill and register this project's engine: a client that knows which cell it is running.
+
+    A build calls it in its main thread before any lesson runs. Left to the build threads, two of them
+    importing papermill at once could meet jupyter_client half-imported and fail ("cannot import name
+    'AsyncKernelManager' from partially initialized module"), as a bench run did on 2026-12-07."""
     from jupyter_client.kernelspec import NoSuchKernel
     from nbclient.exceptions import CellExecutionError
     from nbclient.util import run_sync
@@ -200,7 +204,7 @@ def execute_lesson(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    _engine()
+    load_engine()
     notebook = notebook.resolve()
     source = nbformat.read(notebook, as_version=4)
     parameters = {"audience": audience}

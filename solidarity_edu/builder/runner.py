@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 
 from ..course import ENGLISH, Course, load_course
@@ -194,7 +195,7 @@ def build(
     course.yaml) are built one after the other into exports/ (English) and exports/<tag>/. Each build
     thread reuses one kernel from lesson to lesson, reset before each (builder/execute.py, KernelPool);
     ``fresh_kernels`` starts a new kernel for every lesson instead."""
-    from .execute import CELL_TIMEOUT_SECONDS, KernelPool, execute_lesson, for_audience
+    from .execute import CELL_TIMEOUT_SECONDS, KernelPool, execute_lesson, for_audience, load_engine
     from .pdf import PdfPrinter, PrintRecord, chromium_path
 
     started = time.perf_counter()
@@ -225,6 +226,12 @@ def build(
     if runs:
         log.info("%d lesson runs for %d outputs, %d at once", total, len(todo), min(workers, total))
     timeout = cell_timeout or CELL_TIMEOUT_SECONDS
+    if runs:
+        # Imported here, not in the build threads: two threads importing one package at once can meet it
+        # half-imported (execute.load_engine). The same for the translator, used here and in the threads.
+        load_engine()
+        if any(job.language != ENGLISH for job in todo):
+            import_module("solidarity_edu.translate.lesson")
 
     def new_printer() -> PdfPrinter:
         # A page that has not changed since the last build keeps its PDF (pdf.PrintRecord); --force prints all.
