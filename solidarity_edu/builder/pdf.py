@@ -281,8 +281,15 @@ class PdfPrinter:
                 page = context.new_page()
                 while (item := self._queue.get()) is not self._STOP:
                     html_path, pdf_path, digest = item
+                    if self._is_withdrawn(pdf_path):
+                        continue
                     started = time.perf_counter()
-                    pdf = _print_one(page, html_path)
+                    try:
+                        pdf = _print_one(page, html_path)
+                    except BuildError:
+                        if self._is_withdrawn(pdf_path):
+                            continue  # its lesson failed and its page was removed while Chromium read it
+                        raise
                     with self._write_lock:
                         if pdf_path not in self._withdrawn:
                             pdf_path.write_bytes(pdf)
@@ -298,19 +305,24 @@ class PdfPrinter:
 
     def submit(self, html_path: Path, pdf_path: Path) -> None:
         """Print ``html_path`` to ``pdf_path`` (at once, if the PDF printed from this page is still there)."""
-        digest = ""
+        digest = self._record.digest(html_path) if self._record is not None else ""
         with self._write_lock:
             self._withdrawn.discard(pdf_path)
             if self._record is not None:
-                digest = self._record.digest(html_path)
                 if not self._reprint and self._record.unchanged(pdf_path, digest):
                     self.kept += 1
                     return
                 self._record.forget(pdf_path)
         self._queue.put((html_path, pdf_path, digest))
 
+    def _is_withdrawn(self, pdf_path: Path) -> bool:
+        with self._write_lock:
+            return pdf_path in self._withdrawn
+
     def withdraw(self, pdf_path: Path) -> None:
-        """Never write ``pdf_path`` from a page handed in earlier; delete it if it is written already."""
+        """Never write ``pdf_path`` from a page handed in earlier; delete it if it is written already. The
+        page itself may be removed right after: a withdrawn page is not printed, and if Chromium was
+        reading it when it went, that is not an error."""
         with self._write_lock:
             self._withdrawn.add(pdf_path)
             pdf_path.unlink(missing_ok=True)

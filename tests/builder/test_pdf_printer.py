@@ -79,3 +79,18 @@ def test_a_withdrawn_page_is_never_written_and_is_forgotten(pages, tmp_path):
     assert not handout.with_suffix(".pdf").exists()
     assert json.loads(record.read_text()).keys() == {"reader.pdf"}
     assert reader.with_suffix(".pdf").is_file()
+
+
+def test_a_page_removed_after_it_is_withdrawn_is_not_an_error(pages, tmp_path):
+    """A failing lesson's handout is withdrawn and then deleted with its other outputs, perhaps before
+    Chromium reaches it, perhaps while Chromium reads it: the build's printing must not fail for it (a
+    build once ended with 'Chromium could not print' because of this)."""
+    handout, reader = pages
+    printer = PdfPrinter(threads=1, record=PrintRecord(tmp_path / "printed.json", tmp_path))
+    printer.submit(handout, handout.with_suffix(".pdf"))
+    printer.submit(reader, reader.with_suffix(".pdf"))
+    printer.withdraw(handout.with_suffix(".pdf"))
+    handout.unlink()
+    printer.close()  # raises BuildError if the removed page was reported
+    assert not handout.with_suffix(".pdf").exists()
+    assert "Reader words" in _text(reader.with_suffix(".pdf"))
