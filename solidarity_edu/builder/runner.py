@@ -82,18 +82,22 @@ def _write_handouts(run: Run, courses: dict[str, Course], data_dir: Path, paper:
     from .execute import lesson_in
 
     written = set()
-    models: dict[str, LessonModel] = {}
+    language = run.language
+    try:
+        if language == ENGLISH:
+            model = read_lesson(run.lesson.notebook)
+        else:
+            source = nbformat.read(run.lesson.notebook, as_version=4)
+            model = LessonModel.from_notebook(
+                lesson_in(source, run.lesson.notebook, language, locale), run.lesson.id + ".ipynb"
+            )
+    except SolidarityEduError as err:
+        log.debug("%s: handouts left for the export: %s", run.name, err)
+        return written
     for job in run.jobs:
         try:
-            if job.language not in models:
-                if job.language == ENGLISH:
-                    models[job.language] = read_lesson(job.lesson.notebook)
-                else:
-                    source = nbformat.read(job.lesson.notebook, as_version=4)
-                    translated = lesson_in(source, job.lesson.notebook, job.language, locale)
-                    models[job.language] = LessonModel.from_notebook(translated, job.lesson.id + ".ipynb")
-            with speaking(job.language):
-                write_handout(models[job.language], _context(courses[job.language], job, data_dir, paper), job.out_dir)
+            with speaking(language):
+                write_handout(model, _context(courses[language], job, data_dir, paper), job.out_dir)
         except SolidarityEduError as err:
             log.debug("%s: handout left for the export: %s", job.name, err)
             continue
@@ -135,6 +139,11 @@ class Run:
     @property
     def lesson(self):
         return self.jobs[0].lesson
+
+    @property
+    def language(self) -> str:
+        """The language the lesson runs in (every job of a run shares it)."""
+        return self.jobs[0].language
 
     @property
     def audience(self) -> str:
@@ -256,7 +265,7 @@ def build(
                     run.lesson.id,
                     run.audience,
                     cell_timeout=timeout,
-                    language=run.jobs[0].language,
+                    language=run.language,
                     locale=course.locale,
                     also_for=[job.audience for job in run.jobs] if run.reruns and len(run.jobs) > 1 else [],
                     pool=kernels,

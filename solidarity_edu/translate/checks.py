@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
-
+from ..yamlfile import read_yaml
 from .catalogs import read_catalog
 from .units import TranslationError
 
@@ -169,21 +168,10 @@ def unit_problems(english: str, translated: str, terms: Iterable[Term] = ()) -> 
     return problems
 
 
-def _yaml_file(path: Path, what: str) -> object:
-    """The YAML in ``path`` (an empty list when the file is empty); TranslationError naming the file and
-    ``what`` it holds when it cannot be read."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except OSError as err:
-        raise TranslationError(f"{path}: cannot read {what} ({err.strerror})") from err
-    except yaml.YAMLError as err:
-        raise TranslationError(f"{path}: not valid YAML ({err})") from err
-
-
 def load_terms(path: Path) -> list[Term]:
     """The terminology list of one language: a YAML list of ``{en, rendering, note, sources}``
     (``sources``: the pages where the community's own usage of the rendering was read)."""
-    raw = _yaml_file(path, "the terminology list")
+    raw = read_yaml(path, TranslationError, "missing: the terminology list of this language") or []
     if not isinstance(raw, list):
         raise TranslationError(f"{path}: the terminology list must be a YAML list of entries with en and rendering")
     terms = []
@@ -201,7 +189,7 @@ def load_terms(path: Path) -> list[Term]:
 
 def load_names(path: Path) -> list[Term]:
     """People's names (locale/names.yaml, a YAML list of strings), as terms each rendered as itself."""
-    raw = _yaml_file(path, "the list of names")
+    raw = read_yaml(path, TranslationError, "missing: the list of people's names (locale/names.yaml)") or []
     if not isinstance(raw, list) or not all(isinstance(name, str) and name.strip() for name in raw):
         raise TranslationError(f"{path}: the list of names must be a YAML list of names, one per line ('- Name')")
     return [Term(name.strip(), name.strip(), NAME_NOTE) for name in raw]
